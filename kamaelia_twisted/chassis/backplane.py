@@ -1,0 +1,137 @@
+"""
+Named publish/subscribe: L{Backplane}, L{PublishTo} and L{SubscribeTo}.
+
+A L{Backplane} registers a name; every message a L{PublishTo} of that name
+receives is passed (by reference) to every L{SubscribeTo} of that name::
+
+    from kamaelia_twisted import Backplane, Pipeline, PublishTo, SubscribeTo
+    from kamaelia_twisted.util import DataSource, Collect
+
+    Backplane("NEWS").activate()
+    reader = Collect()
+    Pipeline(SubscribeTo("NEWS"), reader).activate()
+    Pipeline(DataSource(["headline"]), PublishTo("NEWS")).activate()
+
+A backplane lives until it receives a shutdown message on C{control}; it then
+passes it to its subscribers, which end. Publishers end on their own
+shutdown without ending the backplane.
+"""
+
+from ..core.component import Component
+
+_backplanes = {}
+
+
+class BackplaneNotFound(LookupError):
+    """
+    No active L{Backplane} has the given name.
+    """
+
+
+class Backplane(Component):
+    """
+    A named meeting point of publishers and subscribers.
+    """
+
+    Outboxes = {"signal": "Shutdown messages, passed on"}
+
+    def __init__(self, name, **attributes):
+        Component.__init__(self, **attributes)
+        self.backplaneName = name
+        self._subscribers = []
+
+    def activate(self):
+        if _backplanes.get(self.backplaneName, self) is not self:
+            raise ValueError("a Backplane named {!r} is already active".format(self.backplaneName))
+        _backplanes[self.backplaneName] = self
+        return Component.activate(self)
+
+    def subscribe(self, subscriber):
+        """
+        Pass every published message to C{subscriber}'s C{inbox} from now on.
+        """
+        self._subscribers.append(subscriber)
+
+    def unsubscribe(self, subscriber):
+        """
+        Stop passing messages to C{subscriber}.
+        """
+        self._subscribers.remove(subscriber)
+
+    def main(self):
+        while True:
+            while self.dataReady("inbox"):
+                message = self.recv("inbox")
+                for subscriber in self._subscribers:
+                    subscriber.inboxes["inbox"].deliver(message)
+            shutdown = self.checkShutdown()
+            if shutdown is not None:
+                del _backplanes[self.backplaneName]
+                for subscriber in self._subscribers:
+                    subscriber.inboxes["control"].deliver(shutdown)
+                self.send(shutdown, "signal")
+                return
+            self.pause()
+            yield 1
+
+
+def findBackplane(name):
+    """
+    Return the active L{Backplane} called C{name}.
+
+    @raise BackplaneNotFound: if there is none.
+    """
+    try:
+        return _backplanes[name]
+    except KeyError:
+        raise BackplaneNotFound("no Backplane named {!r} is active (active: {})".format(
+            name, ", ".join(sorted(map(repr, _backplanes))) or "none")) from None
+
+
+class _BackplaneRelay(Component):
+    """
+    Relay C{inbox} to C{outbox}, attached to the backplane called C{name}.
+    """
+
+    def __init__(self, name, **attributes):
+        Component.__init__(self, **attributes)
+        self.backplaneName = name
+
+    def main(self):
+        backplane = findBackplane(self.backplaneName)
+        self.attach(backplane)
+        while True:
+            while self.dataReady("inbox"):
+                self.send(self.recv("inbox"))
+            shutdown = self.checkShutdown()
+            if shutdown is not None:
+                self.detach(backplane)
+                self.send(shutdown, "signal")
+                return
+            self.pause()
+            yield 1
+
+
+class PublishTo(_BackplaneRelay):
+    """
+    Publish what arrives on C{inbox} to the backplane called C{name}.
+    """
+
+    def attach(self, backplane):
+        self.link((self, "outbox"), (backplane, "inbox"))
+
+    def detach(self, backplane):
+        self.unlink(thecomponent=backplane)
+
+
+class SubscribeTo(_BackplaneRelay):
+    """
+    Send on C{outbox} everything published to the backplane called C{name}.
+    """
+
+    def attach(self, backplane):
+        backplane.subscribe(self)
+
+    def detach(self, backplane):
+        if not backplane.isDone():
+            backplane.unsubscribe(self)

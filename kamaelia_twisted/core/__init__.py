@@ -1,0 +1,3 @@
+"""
+The component model: boxes, components, the scheduler and control messages.
+"""

@@ -1,0 +1,172 @@
+"""
+Inboxes and outboxes: named queues of messages, linked into delivery chains.
+
+A L{Box} is a C{deque} of messages with a link to a I{target} box. Delivering
+to a box follows targets to the end of the chain (its I{destination}), so a
+message sent on an outbox lands in the linked inbox, possibly through
+passthrough links of enclosing components; an unlinked outbox keeps what is
+sent on it until it is linked. Messages pass by reference.
+
+    >>> from kamaelia_twisted.core.boxes import Box
+    >>> out, inbox = Box(None, "outbox"), Box(None, "inbox")
+    >>> out.deliver("held")
+    >>> out.setTarget(inbox)
+    >>> list(inbox)
+    ['held']
+"""
+
+from collections import deque
+
+from twisted.internet.defer import Deferred
+
+
+class BoxFull(Exception):
+    """
+    A message was delivered to a bounded box that is full.
+
+    @ivar box: the full L{Box}.
+    """
+
+    def __init__(self, box):
+        Exception.__init__(
+            self,
+            "inbox {!r} of {} is full ({} messages)".format(
+                box.name, getattr(box.owner, "name", box.owner), box.size
+            ),
+        )
+        self.box = box
+
+
+noSpaceInBox = BoxFull
+
+
+class Box(deque):
+    """
+    A queue of messages that may forward to a target box.
+
+    @ivar owner: the component whose box this is; it is woken on delivery
+        when the box is an inbox (C{wakes} is true).
+    @ivar name: the box name.
+    @ivar size: the most messages the box holds (L{None}: unbounded).
+    @ivar target: the next L{Box} in the delivery chain, or L{None}.
+    @ivar destination: where deliveries end up: the last box of the chain.
+    """
+
+    __slots__ = ("owner", "name", "wakes", "size", "target", "destination",
+                 "sources", "_spaceWaiters")
+
+    def __init__(self, owner, name, wakes=False):
+        deque.__init__(self)
+        self.owner = owner
+        self.name = name
+        self.wakes = wakes
+        self.size = None
+        self.target = None
+        self.destination = self
+        self.sources = []
+        self._spaceWaiters = None
+
+    def __repr__(self):
+        return "<Box {!r} of {}>".format(self.name, getattr(self.owner, "name", None))
+
+    def __bool__(self):
+        return True
+
+    __hash__ = object.__hash__
+    __eq__ = object.__eq__
+
+    def setSize(self, size):
+        """
+        Bound the box to C{size} messages (L{None} for no bound).
+        """
+        self.size = size
+        self._releaseWaiters()
+
+    def isFull(self):
+        """
+        Tell whether a delivery to this box's destination would raise L{BoxFull}.
+        """
+        dest = self.destination
+        return dest.size is not None and len(dest) >= dest.size
+
+    def deliver(self, message):
+        """
+        Put C{message} at the end of the chain, waking the receiver.
+
+        @raise BoxFull: if the destination is bounded and full.
+        """
+        dest = self.destination
+        if dest.size is not None and len(dest) >= dest.size:
+            raise BoxFull(dest)
+        dest.append(message)
+        if dest.wakes:
+            owner = dest.owner
+            owner._paused = False
+            if owner._sleeping:
+                owner._wake()
+
+    def take(self):
+        """
+        Remove and return the oldest message.
+
+        @raise IndexError: if the box is empty.
+        """
+        message = self.popleft()
+        if self._spaceWaiters is not None:
+            self._releaseWaiters()
+        return message
+
+    def whenSpace(self):
+        """
+        Return a L{Deferred} that fires once this box's destination is at most
+        half full (at once if it is unbounded or already so).
+        """
+        dest = self.destination
+        d = Deferred()
+        if dest._hasRoom():
+            d.callback(None)
+        else:
+            if dest._spaceWaiters is None:
+                dest._spaceWaiters = []
+            dest._spaceWaiters.append(d)
+        return d
+
+    def setTarget(self, target):
+        """
+        Forward deliveries to C{target} (L{None} to stop forwarding); messages
+        held here move on to the new destination.
+        """
+        if self.target is not None:
+            self.target.sources.remove(self)
+        self.target = target
+        if target is not None:
+            target.sources.append(self)
+        self._updateDestination()
+        if target is not None:
+            self._forwardHeld()
+
+    def _forwardHeld(self):
+        dest = self.destination
+        while len(self):
+            dest.append(self.popleft())
+        if len(dest) and dest.wakes:
+            dest.owner._wake()
+        if self._spaceWaiters is not None:
+            # Waiters on a box that now forwards wait on its destination.
+            waiters, self._spaceWaiters = self._spaceWaiters, None
+            for d in waiters:
+                dest.whenSpace().chainDeferred(d)
+
+    def _updateDestination(self):
+        self.destination = self.target.destination if self.target is not None else self
+        for source in self.sources:
+            source._updateDestination()
+
+    def _hasRoom(self):
+        return self.size is None or len(self) <= self.size // 2
+
+    def _releaseWaiters(self):
+        if self._spaceWaiters and self._hasRoom():
+            waiters, self._spaceWaiters = self._spaceWaiters, None
+            for d in waiters:
+                d.callback(None)

@@ -1,0 +1,337 @@
+"""
+L{Component}: a generator that talks through named inboxes and outboxes.
+
+Write C{main} as a generator; the scheduler steps it each time it yields.
+C{self.pause()} before a C{yield} sleeps until a message arrives, and
+C{yield someDeferred} sleeps until the Deferred fires::
+
+    from kamaelia_twisted import Component, Pipeline, producerFinished
+
+    class Doubler(Component):
+        def main(self):
+            while True:
+                while self.dataReady("inbox"):
+                    self.send(self.recv("inbox") * 2, "outbox")
+                finished = self.checkShutdown()
+                if finished:
+                    self.send(finished, "signal")
+                    return
+                self.pause()
+                yield 1
+"""
+
+from itertools import count
+from types import GeneratorType
+
+from twisted.internet.defer import Deferred, fail, gatherResults, succeed
+from twisted.logger import Logger
+from twisted.python.failure import Failure
+
+from .boxes import Box, BoxFull
+from .ipc import errorOccurred, isShutdown
+from .linkage import Linkage
+from .scheduler import Scheduler
+
+_ids = count(1)
+_INITIAL, _ACTIVE, _DONE = "initial", "active", "done"
+
+
+class Component:
+    """
+    A Kamaelia component run by the Twisted reactor.
+
+    @cvar Inboxes: inbox name -> one-line description (a list of names works).
+    @cvar Outboxes: outbox name -> one-line description.
+    @ivar inboxes: name -> L{Box}; C{inboxes[name].setSize(n)} bounds one.
+    @ivar outboxes: name -> L{Box}.
+    @ivar name: a unique, readable name used in messages and logs.
+    """
+
+    Inboxes = {"inbox": "Data to process", "control": "Shutdown messages"}
+    Outboxes = {"outbox": "Results", "signal": "Shutdown messages, passed on"}
+    log = Logger()
+
+    def __init__(self, reactor=None, **attributes):
+        """
+        @param reactor: the reactor that runs this component (default: the
+            global one, looked up at activation).
+        @param attributes: attributes to set, overriding class defaults.
+        """
+        self.__dict__.update(attributes)
+        self.name = "{}_{}".format(type(self).__name__, next(_ids))
+        self.inboxes = {name: Box(self, name, wakes=True) for name in self.Inboxes}
+        self.outboxes = {name: Box(self, name) for name in self.Outboxes}
+        self._reactor = reactor
+        self._state = _INITIAL
+        self._paused = self._sleeping = False
+        self._resume = self._throw = None
+        self._parent = None
+        self._children = []
+        self._links = []
+        self._result = None
+        self._doneWaiters = []
+
+    def __repr__(self):
+        return "<{} {}>".format(self.name, self._state)
+
+    @property
+    def reactor(self):
+        """
+        The reactor running this component.
+        """
+        if self._reactor is None:
+            from twisted.internet import reactor
+
+            self._reactor = reactor
+        return self._reactor
+
+    def main(self):
+        """
+        The component's behaviour, a generator; override it.
+        """
+        return
+        yield
+
+    # Messages
+
+    def send(self, message, boxname="outbox"):
+        """
+        Send C{message} (by reference) on outbox C{boxname}.
+
+        @raise BoxFull: if the linked inbox is bounded and full.
+        """
+        try:
+            box = self.outboxes[boxname]
+        except KeyError:
+            raise KeyError("{} has no outbox named {!r}".format(self.name, boxname)) from None
+        box.deliver(message)
+
+    def recv(self, boxname="inbox"):
+        """
+        Take the oldest message from inbox C{boxname}.
+
+        @raise IndexError: if that inbox is empty.
+        """
+        return self.inboxes[boxname].take()
+
+    def dataReady(self, boxname="inbox"):
+        """
+        Return how many messages wait in inbox C{boxname}.
+        """
+        return len(self.inboxes[boxname])
+
+    def anyReady(self):
+        """
+        Tell whether any inbox holds a message.
+        """
+        return any(len(box) for box in self.inboxes.values())
+
+    def pause(self):
+        """
+        Sleep after the next C{yield}, until a message arrives in an inbox.
+        """
+        self._paused = True
+
+    def checkShutdown(self, boxname="control"):
+        """
+        Take the messages waiting on C{boxname} and return the first
+        L{producerFinished} or L{shutdownMicroprocess} among them, or L{None}.
+        Other control messages are dropped.
+        """
+        box = self.inboxes[boxname]
+        found = None
+        while len(box):
+            message = box.take()
+            if found is None and isShutdown(message):
+                found = message
+        return found
+
+    # Wiring
+
+    def link(self, source, sink, passthrough=0):
+        """
+        Link C{source} (a C{(component, boxname)} pair) to C{sink}; this
+        component owns the link and removes it when it finishes.
+
+        @param passthrough: 0 outbox to inbox, 1 a parent's inbox to a child's
+            inbox, 2 a child's outbox to its parent's outbox.
+        @return: the L{Linkage}.
+        """
+        linkage = Linkage(source[0], source[1], sink[0], sink[1], passthrough)
+        linkage.connect()
+        self._links.append(linkage)
+        return linkage
+
+    def unlink(self, thecomponent=None, thelinkage=None):
+        """
+        Remove C{thelinkage}, or every link this component owns that involves
+        C{thecomponent}. Messages sent later stay in the source box.
+        """
+        for linkage in list(self._links):
+            if linkage is thelinkage or (thecomponent is not None and linkage.involves(thecomponent)):
+                linkage.disconnect()
+                self._links.remove(linkage)
+
+    def addChildren(self, *children):
+        """
+        Make C{children} this component's children; they are activated with it
+        (at once if it is already active).
+        """
+        for child in children:
+            child._parent = self
+            self._children.append(child)
+            if self._state is not _INITIAL:
+                child.activate()
+        return children
+
+    def removeChild(self, child):
+        """
+        Forget C{child} and remove this component's links to it.
+        """
+        self._children.remove(child)
+        child._parent = None
+        self.unlink(thecomponent=child)
+
+    def childComponents(self):
+        """
+        Return a list of this component's children.
+        """
+        return list(self._children)
+
+    def whenChildrenDone(self):
+        """
+        Return a L{Deferred} that fires with L{None} once every current child
+        has finished, successfully or not.
+        """
+        waits = [child.whenDone() for child in self._children]
+        return gatherResults([d.addErrback(lambda f: None) for d in waits]).addCallback(lambda _: None)
+
+    # Lifecycle
+
+    def activate(self):
+        """
+        Start the component (and its children) on its reactor's scheduler.
+
+        @return: this component.
+        """
+        if self._state is _INITIAL:
+            self._state = _ACTIVE
+            self._scheduler = Scheduler.forReactor(self.reactor)
+            for child in self._children:
+                child.activate()
+            self._start()
+        return self
+
+    def _start(self):
+        self._gen = self.main()
+        if not isinstance(self._gen, GeneratorType):
+            raise TypeError("{}.main() must be a generator (use yield)".format(self.name))
+        self._send = self._gen.send
+        self._scheduler.schedule(self)
+
+    def isDone(self):
+        """
+        Tell whether C{main} has ended.
+        """
+        return self._state is _DONE
+
+    def whenDone(self):
+        """
+        Return a L{Deferred} that fires with C{main}'s return value when it
+        ends, or errbacks with the failure if it raised.
+        """
+        if self._state is not _DONE:
+            d = Deferred()
+            self._doneWaiters.append(d)
+            return d
+        if isinstance(self._result, Failure):
+            return fail(self._result)
+        return succeed(self._result)
+
+    def run(self):
+        """
+        Activate the component, run the reactor until it finishes, and stop
+        the reactor. For scripts; inside a running application use
+        L{activate} and L{whenDone}.
+
+        @return: C{main}'s return value.
+        @raise: what C{main} raised.
+        """
+        reactor = self.reactor
+        if reactor.running:
+            raise RuntimeError("the reactor is already running: use activate() and whenDone()")
+        outcome = []
+
+        def start():
+            d = self.activate().whenDone()
+            d.addBoth(outcome.append)
+            d.addBoth(lambda _: reactor.stop())
+
+        reactor.callWhenRunning(start)
+        reactor.run()
+        if outcome and isinstance(outcome[0], Failure):
+            outcome[0].raiseException()
+        return outcome[0] if outcome else None
+
+    # Scheduler interface
+
+    def _wake(self):
+        self._paused = False
+        if self._sleeping:
+            self._sleeping = False
+            self._scheduler.schedule(self)
+
+    def _step(self):
+        try:
+            if self._throw is not None:
+                failure, self._throw = self._throw, None
+                value = failure.throwExceptionIntoGenerator(self._gen)
+            else:
+                value, self._resume = self._send(self._resume), None
+        except StopIteration as stop:
+            self._finish(stop.value)
+            return
+        except Exception:
+            self._finish(Failure())
+            return
+        if isinstance(value, Deferred):
+            value.addCallbacks(self._resumeWith, self._resumeWithFailure)
+        elif self._paused:
+            self._sleeping = True
+        else:
+            self._scheduler.schedule(self)
+
+    def _resumeWith(self, result):
+        self._resume = result
+        self._scheduler.schedule(self)
+
+    def _resumeWithFailure(self, failure):
+        self._throw = failure
+        self._scheduler.schedule(self)
+
+    def _finish(self, result):
+        self._state = _DONE
+        self._gen = self._send = None
+        self._result = result
+        if isinstance(result, Failure):
+            self._fail(result)
+        for linkage in self._links:
+            linkage.disconnect()
+        self._links = []
+        waiters, self._doneWaiters = self._doneWaiters, []
+        for d in waiters:
+            if isinstance(result, Failure):
+                d.errback(result)
+            else:
+                d.callback(result)
+
+    def _fail(self, failure):
+        self.log.failure("{name} failed", failure, name=self.name)
+        if "signal" in self.outboxes:
+            try:
+                self.send(errorOccurred("{} failed: {}".format(self.name, failure.getErrorMessage()),
+                                        failure, caller=self), "signal")
+            except BoxFull:
+                pass
+        if self._parent is not None:
+            self._parent.unlink(thecomponent=self)

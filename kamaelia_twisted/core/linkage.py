@@ -1,0 +1,71 @@
+"""
+A link from one component's box to another's.
+
+    >>> from kamaelia_twisted import Component
+    >>> a, b = Component(), Component()
+    >>> link = a.link((a, "outbox"), (b, "inbox"))
+    >>> a.send("hi"); b.recv()
+    'hi'
+"""
+
+
+class BoxAlreadyLinked(Exception):
+    """
+    A box already forwards to another box; unlink it first.
+    """
+
+
+class Linkage:
+    """
+    A link from C{(source, sourcebox)} to C{(sink, sinkbox)}.
+
+    @ivar passthrough: C{0} links an outbox to an inbox; C{1} an inbox to an
+        inbox (a parent handing its input to a child); C{2} an outbox to an
+        outbox (a child's output leaving through its parent).
+    """
+
+    def __init__(self, source, sourcebox, sink, sinkbox, passthrough=0):
+        if passthrough not in (0, 1, 2):
+            raise ValueError("passthrough must be 0, 1 or 2, not {!r}".format(passthrough))
+        self.source, self.sourcebox = source, sourcebox
+        self.sink, self.sinkbox = sink, sinkbox
+        self.passthrough = passthrough
+        self._from = _box(source, sourcebox, inbox=passthrough == 1)
+        self._to = _box(sink, sinkbox, inbox=passthrough != 2)
+
+    def __repr__(self):
+        return "<Linkage {}.{} -> {}.{}>".format(
+            self.source.name, self.sourcebox, self.sink.name, self.sinkbox)
+
+    def involves(self, component):
+        """
+        Tell whether C{component} is this link's source or sink.
+        """
+        return component is self.source or component is self.sink
+
+    def connect(self):
+        """
+        Make the link carry messages.
+
+        @raise BoxAlreadyLinked: if the source box already forwards elsewhere.
+        """
+        if self._from.target is not None:
+            raise BoxAlreadyLinked(
+                "{}.{} is already linked; unlink it first".format(self.source.name, self.sourcebox))
+        self._from.setTarget(self._to)
+
+    def disconnect(self):
+        """
+        Stop the link; later messages stay in the source box.
+        """
+        if self._from.target is self._to:
+            self._from.setTarget(None)
+
+
+def _box(component, name, inbox):
+    boxes = component.inboxes if inbox else component.outboxes
+    try:
+        return boxes[name]
+    except KeyError:
+        raise KeyError("{} has no {} named {!r} (it has {})".format(
+            component.name, "inbox" if inbox else "outbox", name, ", ".join(sorted(boxes))))

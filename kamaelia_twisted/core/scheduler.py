@@ -1,0 +1,70 @@
+"""
+The scheduler: steps runnable components from the Twisted reactor.
+
+It has no thread and no timer of its own. When a component becomes runnable
+the scheduler asks the reactor for one C{callLater(0)}; each call steps
+runnable components for at most L{Scheduler.sliceSeconds} and, if any are
+still runnable, asks for another, so I/O and timers run between slices. With
+nothing runnable it asks for nothing, and the process sleeps in the reactor.
+
+    >>> from kamaelia_twisted.core.scheduler import Scheduler
+    >>> from twisted.internet.task import Clock
+    >>> Scheduler.forReactor(Clock()).runnable
+    0
+"""
+
+from collections import deque
+from time import perf_counter
+
+
+class Scheduler:
+    """
+    Runs components' generators in slices between reactor iterations.
+
+    @cvar sliceSeconds: longest time a slice runs before yielding to the reactor.
+    """
+
+    sliceSeconds = 0.004
+    _byReactor = {}
+
+    def __init__(self, reactor):
+        self.reactor = reactor
+        self._queue = deque()
+        self._call = None
+
+    @classmethod
+    def forReactor(cls, reactor):
+        """
+        Return the scheduler of C{reactor}, creating it on first use.
+        """
+        try:
+            return cls._byReactor[reactor]
+        except KeyError:
+            scheduler = cls._byReactor[reactor] = cls(reactor)
+            return scheduler
+
+    @property
+    def runnable(self):
+        """
+        The number of components waiting for a step.
+        """
+        return len(self._queue)
+
+    def schedule(self, component):
+        """
+        Queue C{component} for a step in the next slice.
+        """
+        self._queue.append(component)
+        if self._call is None:
+            self._call = self.reactor.callLater(0, self._runSlice)
+
+    def _runSlice(self):
+        self._call = None
+        queue = self._queue
+        deadline = perf_counter() + self.sliceSeconds
+        while queue:
+            queue.popleft()._step()
+            if perf_counter() > deadline:
+                break
+        if queue and self._call is None:
+            self._call = self.reactor.callLater(0, self._runSlice)
