@@ -1,0 +1,381 @@
+"""
+Tests for L{kamaelia_twisted.core.component}: boxes, links, lifecycle.
+"""
+
+from twisted.internet import defer, reactor, task
+from twisted.trial import unittest
+
+from kamaelia_twisted import BoxFull, Component, Pipeline, errorOccurred, noSpaceInBox, producerFinished
+from kamaelia_twisted.core.linkage import BoxAlreadyLinked
+from kamaelia_twisted.util import Collect, DataSource
+
+from .helpers import Raiser, Relay
+
+
+class BoxesTests(unittest.TestCase):
+    def test_defaultBoxes(self):
+        c = Component()
+        self.assertEqual(sorted(c.inboxes), ["control", "inbox"])
+        self.assertEqual(sorted(c.outboxes), ["outbox", "signal"])
+
+    def test_declaredBoxes(self):
+        class Custom(Component):
+            Inboxes = {"in": "data", "control": "stop"}
+            Outboxes = ["out", "signal"]
+
+        c = Custom()
+        self.assertEqual(sorted(c.inboxes), ["control", "in"])
+        self.assertEqual(sorted(c.outboxes), ["out", "signal"])
+
+    def test_attributesFromKeywords(self):
+        class Greeter(Component):
+            greeting = "hello"
+
+        self.assertEqual(Greeter(greeting="hi").greeting, "hi")
+        self.assertEqual(Greeter().greeting, "hello")
+
+    def test_sendByReference(self):
+        a, b = Component(), Component()
+        a.link((a, "outbox"), (b, "inbox"))
+        message = {"payload": [1, 2]}
+        a.send(message)
+        self.assertEqual(b.dataReady(), 1)
+        self.assertIs(b.recv(), message)
+        self.assertEqual(b.dataReady(), 0)
+
+    def test_unlinkedOutboxHolds(self):
+        a, b = Component(), Component()
+        a.send("first")
+        a.send("second")
+        self.assertEqual(list(a.outboxes["outbox"]), ["first", "second"])
+        a.link((a, "outbox"), (b, "inbox"))
+        self.assertEqual([b.recv(), b.recv()], ["first", "second"])
+        self.assertEqual(len(a.outboxes["outbox"]), 0)
+
+    def test_unlinkKeepsLaterMessages(self):
+        a, b = Component(), Component()
+        linkage = a.link((a, "outbox"), (b, "inbox"))
+        a.send(1)
+        a.unlink(thelinkage=linkage)
+        a.send(2)
+        self.assertEqual(list(b.inboxes["inbox"]), [1])
+        self.assertEqual(list(a.outboxes["outbox"]), [2])
+
+    def test_unlinkByComponent(self):
+        a, b, c = Component(), Component(), Component()
+        a.link((a, "outbox"), (b, "inbox"))
+        a.link((a, "signal"), (c, "control"))
+        a.unlink(thecomponent=b)
+        a.send("x")
+        a.send("s", "signal")
+        self.assertEqual(b.dataReady(), 0)
+        self.assertEqual(c.dataReady("control"), 1)
+
+    def test_passthroughInbound(self):
+        parent, child = Component(), Component()
+        parent.link((parent, "inbox"), (child, "inbox"), passthrough=1)
+        source = Component()
+        source.link((source, "outbox"), (parent, "inbox"))
+        source.send("through")
+        self.assertEqual(parent.dataReady(), 0)
+        self.assertEqual(child.recv(), "through")
+
+    def test_passthroughOutbound(self):
+        parent, child, sink = Component(), Component(), Component()
+        parent.link((parent, "outbox"), (sink, "inbox"))
+        parent.link((child, "outbox"), (parent, "outbox"), passthrough=2)
+        child.send("out")
+        self.assertEqual(sink.recv(), "out")
+
+    def test_passthroughLinkedLaterReroutes(self):
+        """
+        Linking a parent's outbox after its child's passthrough still
+        delivers the child's messages to the final destination.
+        """
+        parent, child, sink = Component(), Component(), Component()
+        parent.link((child, "outbox"), (parent, "outbox"), passthrough=2)
+        child.send("early")
+        parent.link((parent, "outbox"), (sink, "inbox"))
+        child.send("late")
+        self.assertEqual(list(sink.inboxes["inbox"]), ["early", "late"])
+
+    def test_alreadyLinked(self):
+        a, b, c = Component(), Component(), Component()
+        a.link((a, "outbox"), (b, "inbox"))
+        self.assertRaises(BoxAlreadyLinked, a.link, (a, "outbox"), (c, "inbox"))
+
+    def test_unknownBox(self):
+        a, b = Component(), Component()
+        error = self.assertRaises(KeyError, a.link, (a, "nosuch"), (b, "inbox"))
+        self.assertIn("nosuch", str(error))
+        error = self.assertRaises(KeyError, a.send, "x", "nosuch")
+        self.assertIn("nosuch", str(error))
+
+    def test_boundedInbox(self):
+        a, b = Component(), Component()
+        a.link((a, "outbox"), (b, "inbox"))
+        b.inboxes["inbox"].setSize(2)
+        a.send(1)
+        a.send(2)
+        self.assertTrue(a.outboxes["outbox"].isFull())
+        error = self.assertRaises(BoxFull, a.send, 3)
+        self.assertIs(noSpaceInBox, BoxFull)
+        self.assertIn(b.name, str(error))
+        self.assertIn("'inbox'", str(error))
+        self.assertEqual(list(b.inboxes["inbox"]), [1, 2])
+
+    def test_whenSpace(self):
+        a, b = Component(), Component()
+        a.link((a, "outbox"), (b, "inbox"))
+        b.inboxes["inbox"].setSize(4)
+        for i in range(4):
+            a.send(i)
+        fired = []
+        a.outboxes["outbox"].whenSpace().addCallback(fired.append)
+        b.recv()
+        self.assertEqual(fired, [])
+        b.recv()
+        self.assertEqual(fired, [None])
+
+    def test_anyReady(self):
+        c = Component()
+        self.assertFalse(c.anyReady())
+        c.inboxes["control"].deliver("stop")
+        self.assertTrue(c.anyReady())
+
+
+class LifecycleTests(unittest.TestCase):
+    def test_returnValue(self):
+        class Answer(Component):
+            def main(self):
+                yield 1
+                return 42
+
+        return Answer().activate().whenDone().addCallback(self.assertEqual, 42)
+
+    def test_whenDoneAfterEnd(self):
+        c = Component().activate()
+        d = c.whenDone()
+
+        def ended(_):
+            self.assertTrue(c.isDone())
+            return c.whenDone()
+
+        return d.addCallback(ended)
+
+    def test_activateTwice(self):
+        c = Component()
+        self.assertIs(c.activate(), c)
+        self.assertIs(c.activate(), c)
+        return c.whenDone()
+
+    def test_mainMustBeGenerator(self):
+        class NotAGenerator(Component):
+            def main(self):
+                return None
+
+        self.assertRaises(TypeError, NotAGenerator().activate)
+
+    def test_pauseSleepsUntilMessage(self):
+        steps = []
+
+        class Sleeper(Component):
+            def main(self):
+                while not self.dataReady():
+                    steps.append("step")
+                    self.pause()
+                    yield 1
+                return self.recv()
+
+        clock = task.Clock()
+        sleeper = Sleeper(reactor=clock).activate()
+        for _ in range(5):
+            clock.advance(0)
+        self.assertEqual(steps, ["step"])
+        self.assertEqual(clock.getDelayedCalls(), [])
+        sleeper.inboxes["inbox"].deliver("wake")
+        clock.advance(0)
+        self.assertEqual(steps, ["step"])
+        return sleeper.whenDone().addCallback(self.assertEqual, "wake")
+
+    def test_messageBetweenPauseAndYield(self):
+        """
+        A message that arrives after pause() but before the yield is not
+        slept through.
+        """
+        class Waiter(Component):
+            def main(self):
+                self.pause()
+                self.inboxes["inbox"].deliver("early")
+                yield 1
+                return self.recv()
+
+        clock = task.Clock()
+        waiter = Waiter(reactor=clock).activate()
+        clock.advance(0)
+        clock.advance(0)
+        return waiter.whenDone().addCallback(self.assertEqual, "early")
+
+    def test_yieldDeferred(self):
+        class Waiter(Component):
+            def main(self):
+                result = yield task.deferLater(reactor, 0.01, lambda: "later")
+                return result
+
+        return Waiter().activate().whenDone().addCallback(self.assertEqual, "later")
+
+    def test_yieldFailedDeferred(self):
+        class Catcher(Component):
+            def main(self):
+                try:
+                    yield defer.fail(ZeroDivisionError("boom"))
+                except ZeroDivisionError as e:
+                    return "caught " + str(e)
+
+        return Catcher().activate().whenDone().addCallback(self.assertEqual, "caught boom")
+
+    def test_exceptionLoggedAndErrback(self):
+        failing = Raiser()
+        observer = Collect()
+        failing.link((failing, "signal"), (observer, "control"))
+        observer.activate()
+        failing.inboxes["inbox"].deliver("oops")
+        d = self.assertFailure(failing.activate().whenDone(), ValueError)
+
+        def check(error):
+            self.assertEqual(str(error), "bad message 'oops'")
+            self.assertEqual(len(self.flushLoggedErrors(ValueError)), 1)
+            return observer.whenDone()
+
+        def observed(_):
+            self.assertIsInstance(observer.shutdown, errorOccurred)
+            self.assertIn("bad message", observer.shutdown.reason)
+
+        return d.addCallback(check).addCallback(observed)
+
+    def test_failureLeavesOthersRunning(self):
+        failing = Raiser().activate()
+        survivor = Collect().activate()
+        failing.inboxes["inbox"].deliver("x")
+        d = self.assertFailure(failing.whenDone(), ValueError)
+
+        def afterFailure(_):
+            self.flushLoggedErrors(ValueError)
+            self.assertFalse(survivor.isDone())
+            survivor.inboxes["inbox"].deliver("still here")
+            survivor.inboxes["control"].deliver(producerFinished())
+            return survivor.whenDone()
+
+        return d.addCallback(afterFailure).addCallback(self.assertEqual, ["still here"])
+
+    def test_failureUnlinksFromParent(self):
+        """
+        A failed child's links are removed while its parent runs on, so what
+        is sent to it stays with the sender.
+        """
+        release = defer.Deferred()
+
+        class Parent(Component):
+            def main(self):
+                yield release
+
+        parent, sender, failing = Parent(), Component(), Raiser()
+        parent.addChildren(failing)
+        parent.link((sender, "outbox"), (failing, "inbox"))
+        parent.activate()
+        sender.send("first")
+        d = self.assertFailure(failing.whenDone(), ValueError)
+
+        def check(_):
+            self.flushLoggedErrors(ValueError)
+            self.assertIsNone(sender.outboxes["outbox"].target)
+            sender.send("kept")
+            self.assertEqual(list(sender.outboxes["outbox"]), ["kept"])
+            self.assertFalse(parent.isDone())
+            release.callback(None)
+            return parent.whenDone()
+
+        return d.addCallback(check)
+
+    def test_childrenActivatedWithParent(self):
+        parent, child = Component(), Component()
+        parent.addChildren(child)
+        self.assertEqual(parent.childComponents(), [child])
+        parent.activate()
+        d = child.whenDone()
+
+        def removed(_):
+            parent.removeChild(child)
+            self.assertEqual(parent.childComponents(), [])
+
+        return d.addCallback(removed)
+
+    def test_addChildrenToActiveParent(self):
+        class Parent(Component):
+            def main(self):
+                child = Collect()
+                self.addChildren(child)
+                self.link((self, "outbox"), (child, "inbox"))
+                self.send("to child")
+                child.inboxes["control"].deliver(producerFinished())
+                result = yield child.whenDone()
+                return result
+
+        return Parent().activate().whenDone().addCallback(self.assertEqual, ["to child"])
+
+    def test_runInsideRunningReactor(self):
+        self.assertRaises(RuntimeError, Component(reactor=_RunningReactor()).run)
+
+
+class _RunningReactor:
+    running = True
+
+
+class SchedulerTests(unittest.TestCase):
+    def test_timersFireWhileBusy(self):
+        """
+        A component that never pauses still lets reactor timers run.
+        """
+        fired = []
+
+        class Busy(Component):
+            def main(self):
+                while not fired:
+                    sum(range(200))
+                    yield 1
+                return "timer fired"
+
+        busy = Busy().activate()
+        reactor.callLater(0.01, fired.append, True)
+        return busy.whenDone().addCallback(self.assertEqual, "timer fired")
+
+    def test_idleAsksNothingOfReactor(self):
+        clock = task.Clock()
+        sleeper = Collect(reactor=clock).activate()
+        clock.advance(0)
+        self.assertEqual(clock.getDelayedCalls(), [])
+        sleeper.inboxes["control"].deliver(producerFinished())
+        self.assertEqual(len(clock.getDelayedCalls()), 1)
+        clock.advance(0)
+        self.assertTrue(sleeper.isDone())
+        self.assertEqual(clock.getDelayedCalls(), [])
+
+    def test_fairness(self):
+        """
+        Runnable components take turns.
+        """
+        order = []
+
+        class Counter(Component):
+            def main(self):
+                for i in range(3):
+                    order.append((self.label, i))
+                    yield 1
+
+        clock = task.Clock()
+        a, b = Counter(reactor=clock, label="a"), Counter(reactor=clock, label="b")
+        a.activate()
+        b.activate()
+        while clock.getDelayedCalls():
+            clock.advance(0)
+        self.assertEqual(order, [("a", 0), ("b", 0), ("a", 1), ("b", 1), ("a", 2), ("b", 2)])
