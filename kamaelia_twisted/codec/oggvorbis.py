@@ -1,0 +1,319 @@
+"""
+An incremental Ogg Vorbis decoder: push bytes in, get PCM out.
+
+The bytes may arrive in pieces of any size. Pages are decoded as soon as they
+are complete, with libogg and libvorbis; the samples are those libvorbisfile's
+C{ov_read} returns. Chained streams (one logical bitstream after another,
+perhaps with a new rate or channel count) decode in sequence; a corrupt page in
+the middle is skipped.
+
+    >>> import os, kamaelia_twisted.codec as codec
+    >>> path = os.path.join(os.path.dirname(codec.__file__), "..", "media", "sample.ogg")
+    >>> decoder = OggVorbisDecoder()
+    >>> chunks = []
+    >>> with open(path, "rb") as f:
+    ...     for block in iter(lambda: f.read(4096), b""):
+    ...         chunks += decoder.feed(block)
+    >>> chunks += decoder.finish()
+    >>> chunks[0].rate, chunks[0].channels, round(sum(c.seconds for c in chunks), 1)
+    (44100, 2, 14.0)
+"""
+
+import ctypes
+
+import numpy
+
+from kamaelia_twisted.codec import xiphlibs
+from kamaelia_twisted.codec.pcm import PCMChunk
+
+_ogg, _vorbis = xiphlibs.libogg, xiphlibs.libvorbis
+_byref = ctypes.byref
+
+# libvorbisfile gives up when the first 64 KB hold no Ogg page; so do we.
+SYNC_LIMIT = 65536
+_PIECE = 65536
+_HEADER_NAMES = ("identification", "comment", "setup")
+
+
+class VorbisError(Exception):
+    """The bytes fed in cannot be decoded as Ogg Vorbis."""
+
+
+class VorbisFormatError(VorbisError):
+    """The input is not Ogg Vorbis, or its Vorbis headers are bad."""
+
+
+class VorbisTruncatedError(VorbisError):
+    """The input ended before its Vorbis bitstream did."""
+
+
+class _Link:
+    """One logical Vorbis bitstream: its libogg stream state and libvorbis decoder."""
+
+    def __init__(self, serial):
+        self.serial = serial
+        self.headers = 0
+        self.ended = False
+        self.frames = 0
+        self.stream = xiphlibs.ogg_stream_state()
+        self.streamRef = _byref(self.stream)
+        _ogg.ogg_stream_init(self.streamRef, serial)
+        self.info = xiphlibs.vorbis_info()
+        self.comment = xiphlibs.vorbis_comment()
+        _vorbis.vorbis_info_init(self.info)
+        _vorbis.vorbis_comment_init(self.comment)
+        self.dsp = self.block = None
+
+    def headerIn(self, packetRef):
+        """Read the next of the three Vorbis header packets."""
+        error = _vorbis.vorbis_synthesis_headerin(self.info, self.comment, packetRef)
+        if error:
+            raise VorbisFormatError(
+                "bad Vorbis %s header (libvorbis error %d)" % (_HEADER_NAMES[self.headers], error)
+            )
+        self.headers += 1
+        if self.headers == 3:
+            self._startSynthesis()
+
+    def _startSynthesis(self):
+        self.dsp = xiphlibs.vorbis_dsp_state()
+        self.block = xiphlibs.vorbis_block()
+        self.dspRef, self.blockRef = _byref(self.dsp), _byref(self.block)
+        if _vorbis.vorbis_synthesis_init(self.dspRef, self.info):
+            self.dsp = None
+            raise VorbisFormatError("libvorbis rejected the stream's setup")
+        _vorbis.vorbis_block_init(self.dspRef, self.blockRef)
+        self.rate, self.channels = self.info.rate, self.info.channels
+        storage = self.dsp.pcm_storage
+        # libvorbis keeps each channel's output in one buffer for the stream's life.
+        self.planes = [
+            numpy.ctypeslib.as_array(self.dsp.pcm[i], shape=(storage,)) for i in range(self.channels)
+        ]
+        self.stage = numpy.empty((self.channels, max(storage, self.rate)), numpy.float32)
+        self.fill = 0
+
+    def takeSamples(self, count):
+        """Copy C{count} decoded frames out of libvorbis into the stage."""
+        start, end = self.dsp.pcm_returned, self.fill + count
+        if end > self.stage.shape[1]:
+            grown = numpy.empty((self.channels, 2 * end), numpy.float32)
+            grown[:, : self.fill] = self.stage[:, : self.fill]
+            self.stage = grown
+        for row, plane in zip(self.stage, self.planes):
+            row[self.fill : end] = plane[start : start + count]
+        self.fill = end
+        self.frames += count
+
+    def flush(self):
+        """The staged frames as a L{PCMChunk} (or None), converted as C{ov_read} does."""
+        if not self.fill:
+            return None
+        frames = numpy.multiply(self.stage[:, : self.fill].T, numpy.float32(32768), order="C")
+        numpy.rint(frames, out=frames)  # round half to even, like ov_read's vorbis_ftoi
+        numpy.clip(frames, -32768, 32767, out=frames)
+        self.fill = 0
+        return PCMChunk(frames.astype("<i2").tobytes(), self.rate, self.channels)
+
+    def release(self):
+        if self.dsp is not None:
+            self.planes = self.stage = None
+            _vorbis.vorbis_block_clear(self.blockRef)
+            _vorbis.vorbis_dsp_clear(self.dspRef)
+            self.dsp = None
+        _vorbis.vorbis_comment_clear(self.comment)
+        _vorbis.vorbis_info_clear(self.info)
+        _ogg.ogg_stream_clear(self.streamRef)
+
+
+class OggVorbisDecoder:
+    """
+    Decode an Ogg Vorbis byte stream pushed in pieces of any size.
+
+    Call L{feed} with each piece and L{finish} at the end of the input; both
+    return a list of L{PCMChunk}. Audio is returned as soon as the page that
+    completes it has been fed.
+    """
+
+    def __init__(self):
+        self._sync = xiphlibs.ogg_sync_state()
+        self._syncRef = _byref(self._sync)
+        _ogg.ogg_sync_init(self._syncRef)
+        self._page, self._packet = xiphlibs.ogg_page(), xiphlibs.ogg_packet()
+        self._pageRef, self._packetRef = _byref(self._page), _byref(self._packet)
+        self._link = None
+        self._received = self._skipped = self._pages = 0
+        self._otherStreams = False
+        self._chunks = []
+
+    def feed(self, data):
+        """
+        Decode more of the stream.
+
+        @param data: the next bytes of the stream, any number of them.
+        @return: list of L{PCMChunk} decoded thanks to C{data} (maybe empty).
+        @raise VorbisFormatError: the input is not Ogg Vorbis.
+        """
+        if self._sync is None:
+            raise ValueError("feed() after finish()")
+        data = bytes(data)
+        for start in range(0, len(data), _PIECE):
+            self._write(data[start : start + _PIECE])
+            self._readPages()
+        self._flush()
+        chunks, self._chunks = self._chunks, []
+        return chunks
+
+    def finish(self):
+        """
+        End the stream: check it was complete and free the decoder.
+
+        @return: list of L{PCMChunk} still pending (none: L{feed} returns
+            everything decodable).
+        @raise VorbisTruncatedError: the input stopped inside a page, inside
+            the headers or before the end of the bitstream; what could be
+            decoded has already been returned by L{feed}.
+        @raise VorbisFormatError: the input held no Ogg Vorbis stream.
+        """
+        if self._sync is None:
+            return []
+        try:
+            self._checkComplete()
+        finally:
+            self._release()
+        return []
+
+    def _write(self, data):
+        buffer = _ogg.ogg_sync_buffer(self._syncRef, len(data))
+        ctypes.memmove(buffer, data, len(data))
+        _ogg.ogg_sync_wrote(self._syncRef, len(data))
+        self._received += len(data)
+
+    def _readPages(self):
+        pageseek, syncRef, pageRef = _ogg.ogg_sync_pageseek, self._syncRef, self._pageRef
+        while True:
+            result = pageseek(syncRef, pageRef)
+            if result > 0:
+                self._pages += 1
+                self._pageIn()
+            elif result < 0:
+                self._skip(-result)
+            else:
+                return
+
+    def _skip(self, count):
+        """Bytes that are not part of a page: junk, or a corrupt page (a hole)."""
+        self._skipped += count
+        if not self._pages and self._skipped > SYNC_LIMIT:
+            raise VorbisFormatError("not an Ogg stream: no Ogg page in the first %d bytes" % SYNC_LIMIT)
+
+    def _pageIn(self):
+        serial = _ogg.ogg_page_serialno(self._pageRef)
+        if _ogg.ogg_page_bos(self._pageRef):
+            self._beginLink(serial)
+            return
+        link = self._link
+        if link is None:
+            what = "no Vorbis bitstream" if self._otherStreams else "no beginning-of-stream page"
+            raise VorbisFormatError("not an Ogg Vorbis stream: %s before the data" % what)
+        if serial != link.serial or link.ended:
+            return
+        _ogg.ogg_stream_pagein(link.streamRef, self._pageRef)
+        if link.headers < 3:
+            self._readHeaders(link)
+        if link.headers == 3:
+            self._decodePackets(link)
+
+    def _beginLink(self, serial):
+        """A beginning-of-stream page: start a new link if it carries Vorbis."""
+        link = _Link(serial)
+        _ogg.ogg_stream_pagein(link.streamRef, self._pageRef)
+        if _ogg.ogg_stream_packetout(link.streamRef, self._packetRef) != 1 or not (
+            _vorbis.vorbis_synthesis_idheader(self._packetRef)
+        ):
+            link.release()
+            self._otherStreams = True
+            return
+        self._endLink()
+        self._link = link
+        link.headerIn(self._packetRef)
+        self._readHeaders(link)
+
+    def _readHeaders(self, link):
+        while link.headers < 3:
+            result = _ogg.ogg_stream_packetout(link.streamRef, self._packetRef)
+            if result == 0:
+                return
+            if result < 0:
+                raise VorbisFormatError("a page of the Vorbis headers is missing or corrupt")
+            link.headerIn(self._packetRef)
+
+    def _decodePackets(self, link):
+        packetout, synthesis = _ogg.ogg_stream_packetout, _vorbis.vorbis_synthesis
+        blockin, pcmout = _vorbis.vorbis_synthesis_blockin, _vorbis.vorbis_synthesis_pcmout
+        read = _vorbis.vorbis_synthesis_read
+        streamRef, packetRef, packet = link.streamRef, self._packetRef, self._packet
+        dspRef, blockRef = link.dspRef, link.blockRef
+        while True:
+            result = packetout(streamRef, packetRef)
+            if result == 0:
+                return
+            if result < 0:
+                continue  # a hole: a page was lost; decode on, as players do
+            if synthesis(blockRef, packetRef) == 0:
+                blockin(dspRef, blockRef)
+                count = pcmout(dspRef, None)
+                if count > 0:
+                    link.takeSamples(count)
+                    read(dspRef, count)
+            if packet.e_o_s:
+                link.ended = True
+                return
+
+    def _flush(self):
+        if self._link is not None and self._link.dsp is not None:
+            chunk = self._link.flush()
+            if chunk is not None:
+                self._chunks.append(chunk)
+
+    def _endLink(self):
+        if self._link is not None:
+            self._flush()
+            self._link.release()
+            self._link = None
+
+    def _checkComplete(self):
+        tail = self._unreadBytes(4)
+        link = self._link
+        if link is None:
+            if not self._received:
+                return
+            if tail == b"OggS":
+                raise VorbisTruncatedError("the input ended inside its first Ogg page")
+            what = "has no Vorbis bitstream" if self._otherStreams else "has no Ogg page"
+            raise VorbisFormatError("not an Ogg Vorbis stream: the input %s" % what)
+        if link.headers < 3:
+            raise VorbisTruncatedError(
+                "the input ended inside the Vorbis headers (%s header missing)" % _HEADER_NAMES[link.headers]
+            )
+        if tail == b"OggS" or not link.ended:
+            raise VorbisTruncatedError(
+                "the input ended before the end of the Vorbis bitstream (after %.3f s of audio)"
+                % (link.frames / link.rate,)
+            )
+
+    def _unreadBytes(self, count):
+        """Up to C{count} of the bytes after the last complete page."""
+        sync = self._sync
+        if sync.fill <= sync.returned:
+            return b""
+        start = ctypes.cast(sync.data, ctypes.c_void_p).value + sync.returned
+        return ctypes.string_at(start, min(count, sync.fill - sync.returned))
+
+    def _release(self):
+        self._endLink()
+        _ogg.ogg_sync_clear(self._syncRef)
+        self._sync = None
+
+    def __del__(self):
+        if getattr(self, "_sync", None) is not None:
+            self._release()
