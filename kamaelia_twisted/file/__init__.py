@@ -1,0 +1,7 @@
+"""
+Components that read files.
+"""
+
+from .readfile import ReadFileAdaptor
+
+__all__ = ["ReadFileAdaptor"]
