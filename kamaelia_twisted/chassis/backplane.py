@@ -90,8 +90,10 @@ def findBackplane(name):
 
 class _BackplaneRelay(Component):
     """
-    Relay C{inbox} to C{outbox}, attached to the backplane called C{name}.
+    Relay C{inbox} to C{relayBox}, attached to the backplane called C{name}.
     """
+
+    relayBox = "outbox"
 
     def __init__(self, name, **attributes):
         Component.__init__(self, **attributes)
@@ -102,7 +104,7 @@ class _BackplaneRelay(Component):
         self.attach(backplane)
         while True:
             while self.dataReady("inbox"):
-                self.send(self.recv("inbox"))
+                self.send(self.recv("inbox"), self.relayBox)
             shutdown = self.checkShutdown()
             if shutdown is not None:
                 self.detach(backplane)
@@ -117,8 +119,11 @@ class PublishTo(_BackplaneRelay):
     Publish what arrives on C{inbox} to the backplane called C{name}.
     """
 
+    Outboxes = {"outbox": "Unused", "signal": "Shutdown messages, passed on", "_publish": "To the backplane"}
+    relayBox = "_publish"
+
     def attach(self, backplane):
-        self.link((self, "outbox"), (backplane, "inbox"))
+        self.link((self, "_publish"), (backplane, "inbox"))
 
     def detach(self, backplane):
         self.unlink(thecomponent=backplane)

@@ -10,8 +10,9 @@ boxes::
     assert sink.collected == ["header", "body"]
 
 The current component receives the Seq's C{inbox} and C{control} and sends
-out of its C{outbox}; only the last one's C{signal} leaves the Seq, so the
-components' own end-of-data messages do not end what is downstream early.
+out of its C{outbox}; what it left unread passes to the next one. Only the
+last one's C{signal} leaves the Seq, so the components' own end-of-data
+messages do not end what is downstream early.
 """
 
 from ..core.component import Component
@@ -27,12 +28,23 @@ class Seq(Component):
         self.sequence = components
 
     def main(self):
+        unread = {"inbox": [], "control": []}
+        last = len(self.sequence) - 1
         for index, child in enumerate(self.sequence):
+            for boxname, messages in unread.items():
+                child.inboxes[boxname].extend(messages)
             self.addChildren(child)
             self.link((self, "inbox"), (child, "inbox"), passthrough=1)
             self.link((self, "control"), (child, "control"), passthrough=1)
             self.link((child, "outbox"), (self, "outbox"), passthrough=2)
-            if index == len(self.sequence) - 1:
+            if index == last:
                 self.link((child, "signal"), (self, "signal"), passthrough=2)
             yield child.whenDone()
             self.removeChild(child)
+            unread = {boxname: _takeAll(child.inboxes[boxname]) for boxname in unread}
+
+
+def _takeAll(box):
+    messages = list(box)
+    box.clear()
+    return messages
