@@ -1,0 +1,148 @@
+"""
+Serving connections with components: L{ComponentProtocol} bridges one
+connection to one component (or graph), and L{ComponentFactory} is a Twisted
+factory whose every connection is served by a new one::
+
+    from twisted.internet.endpoints import serverFromString
+    from twisted.internet import reactor
+    from kamaelia_twisted.net import ComponentFactory
+
+    factory = ComponentFactory(EchoProtocol)
+    serverFromString(reactor, "tcp:1500").listen(factory)
+    reactor.run()
+
+The handler's C{inbox} receives the peer's bytes and its C{outbox} goes to
+the peer. It ends the connection by sending L{producerFinished} (or
+L{shutdownMicroprocess}) on C{signal}, or by ending: what it sent is written
+first. When the peer closes, the handler gets L{producerFinished} on
+C{control}; when the connection is lost otherwise, L{errorOccurred}.
+"""
+
+from twisted.internet.defer import DeferredList, succeed
+from twisted.internet.protocol import Factory
+from twisted.logger import Logger
+
+from ..core.component import Component
+from ..core.ipc import shutdownMicroprocess
+from .connection import Connection, ConnectionProtocol
+from .notifier import Notifier
+
+
+class ComponentProtocol(ConnectionProtocol):
+    """
+    Serve one connection with C{handler}, linked to a L{Connection}.
+
+    The handler's inbox is bounded to C{inboxSize} messages (unless it set a
+    bound itself), so a handler slower than its peer pauses the transport.
+
+    @ivar handler: the component serving the connection.
+    @ivar connection: the L{Connection} component of the transport.
+    """
+
+    def __init__(self, handler, reactor=None, inboxSize=Connection.defaultInboxSize):
+        """
+        @param handler: a L{Component} (or graph) with C{inbox}, C{control},
+            C{outbox} and C{signal}.
+        @param reactor: the reactor running the L{Connection}.
+        @param inboxSize: bound of the handler's inbox and of the messages
+            queued for writing (L{None}: unbounded).
+        """
+        ConnectionProtocol.__init__(self, Connection(inboxSize=inboxSize, reactor=reactor))
+        self.handler = handler
+        self.inboxSize = inboxSize
+        self._done = Notifier()
+
+    def connectionMade(self):
+        connection, handler = self.connection, self.handler
+        connection.link((connection, "outbox"), (handler, "inbox"))
+        connection.link((connection, "signal"), (handler, "control"))
+        connection.link((handler, "outbox"), (connection, "inbox"))
+        connection.link((handler, "signal"), (connection, "control"))
+        received = connection.outboxes["outbox"].destination
+        if received.size is None:
+            received.setSize(self.inboxSize)
+        ConnectionProtocol.connectionMade(self)
+        handler.whenDone().addBoth(self._handlerDone)
+        DeferredList([connection.whenDone(), handler.whenDone()], consumeErrors=True).addCallback(
+            lambda _: self._done.fire(None))
+        connection.activate()
+        handler.activate()
+
+    def _handlerDone(self, _):
+        if not self.connection.isDone():
+            self.connection.inboxes["control"].deliver(shutdownMicroprocess(self.handler))
+
+    def whenDone(self):
+        """
+        Return a L{Deferred} that fires with L{None} once the handler and the
+        connection have both ended (however they ended).
+        """
+        return self._done.when()
+
+    def shutdown(self):
+        """
+        Ask the handler to stop (L{shutdownMicroprocess} on its C{control});
+        when it ends, the connection closes after writing what it sent.
+
+        @return: L{whenDone}.
+        """
+        if self.transport is None:
+            self._done.fire(None)
+        elif not self.handler.isDone():
+            self.handler.inboxes["control"].deliver(shutdownMicroprocess(self))
+        return self.whenDone()
+
+
+class ComponentFactory(Factory):
+    """
+    A factory serving each connection with a new component from
+    C{handlerFactory()}.
+
+    @ivar connections: the L{ComponentProtocol}s being served.
+    """
+
+    log = Logger()
+
+    def __init__(self, handlerFactory, reactor=None, inboxSize=Connection.defaultInboxSize):
+        """
+        @param handlerFactory: a callable returning a new component (or graph).
+        @param reactor: the reactor running the connections' components.
+        @param inboxSize: see L{ComponentProtocol}.
+        """
+        self.handlerFactory = handlerFactory
+        self.reactor = reactor
+        self.inboxSize = inboxSize
+        self.connections = set()
+
+    def buildProtocol(self, addr):
+        """
+        Return a L{ComponentProtocol} serving a new handler, or L{None}
+        (refusing the connection) if C{handlerFactory} fails.
+        """
+        try:
+            handler = self._newHandler()
+        except Exception:
+            self.log.failure("cannot serve a connection from {addr}", addr=addr)
+            return None
+        protocol = ComponentProtocol(handler, self.reactor, self.inboxSize)
+        protocol.factory = self
+        self.connections.add(protocol)
+        protocol.whenDone().addCallback(lambda _: self.connections.discard(protocol))
+        return protocol
+
+    def _newHandler(self):
+        handler = self.handlerFactory()
+        if not isinstance(handler, Component):
+            raise TypeError("{!r} returned {!r}, not a component".format(self.handlerFactory, handler))
+        return handler
+
+    def shutdown(self):
+        """
+        Ask every handler to stop (see L{ComponentProtocol.shutdown}).
+
+        @return: a L{Deferred} that fires with L{None} once they all ended.
+        """
+        if not self.connections:
+            return succeed(None)
+        waits = [protocol.shutdown() for protocol in list(self.connections)]
+        return DeferredList(waits).addCallback(lambda _: None)
