@@ -2,7 +2,8 @@
 Small general-purpose components.
 """
 
+from .chooser import Chooser
 from .collect import Collect
 from .datasource import DataSource
 
-__all__ = ["Collect", "DataSource"]
+__all__ = ["Chooser", "Collect", "DataSource"]
