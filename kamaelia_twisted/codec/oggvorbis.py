@@ -27,7 +27,8 @@ from kamaelia_twisted.codec import xiphlibs
 from kamaelia_twisted.codec.pcm import PCMChunk
 
 _ogg, _vorbis = xiphlibs.libogg, xiphlibs.libvorbis
-_byref = ctypes.byref
+_byref, _memmove = ctypes.byref, ctypes.memmove
+_FLOAT = ctypes.sizeof(ctypes.c_float)
 
 # libvorbisfile gives up when the first 64 KB hold no Ogg page; so do we.
 SYNC_LIMIT = 65536
@@ -84,24 +85,28 @@ class _Link:
             raise VorbisFormatError("libvorbis rejected the stream's setup")
         _vorbis.vorbis_block_init(self.dspRef, self.blockRef)
         self.rate, self.channels = self.info.rate, self.info.channels
-        storage = self.dsp.pcm_storage
         # libvorbis keeps each channel's output in one buffer for the stream's life.
-        self.planes = [
-            numpy.ctypeslib.as_array(self.dsp.pcm[i], shape=(storage,)) for i in range(self.channels)
-        ]
-        self.stage = numpy.empty((self.channels, max(storage, self.rate)), numpy.float32)
-        self.fill = 0
+        self.planes = [ctypes.cast(self.dsp.pcm[i], ctypes.c_void_p).value for i in range(self.channels)]
+        self.stage, self.fill = None, 0
+        self._growStage(max(self.dsp.pcm_storage, self.rate))
+
+    def _growStage(self, capacity):
+        """Make room for C{capacity} frames of floats, one row per channel."""
+        old, self.stage = self.stage, numpy.empty((self.channels, capacity), numpy.float32)
+        if self.fill:
+            self.stage[:, : self.fill] = old[:, : self.fill]
+        rows = [self.stage.ctypes.data + i * capacity * _FLOAT for i in range(self.channels)]
+        self.copies = list(zip(rows, self.planes))
 
     def takeSamples(self, count):
         """Copy C{count} decoded frames out of libvorbis into the stage."""
-        start, end = self.dsp.pcm_returned, self.fill + count
-        if end > self.stage.shape[1]:
-            grown = numpy.empty((self.channels, 2 * end), numpy.float32)
-            grown[:, : self.fill] = self.stage[:, : self.fill]
-            self.stage = grown
-        for row, plane in zip(self.stage, self.planes):
-            row[self.fill : end] = plane[start : start + count]
-        self.fill = end
+        fill = self.fill
+        if fill + count > self.stage.shape[1]:
+            self._growStage(2 * (fill + count))
+        start, offset, size = self.dsp.pcm_returned * _FLOAT, fill * _FLOAT, count * _FLOAT
+        for row, plane in self.copies:
+            _memmove(row + offset, plane + start, size)
+        self.fill = fill + count
         self.frames += count
 
     def flush(self):
@@ -116,7 +121,7 @@ class _Link:
 
     def release(self):
         if self.dsp is not None:
-            self.planes = self.stage = None
+            self.planes = self.copies = self.stage = None
             _vorbis.vorbis_block_clear(self.blockRef)
             _vorbis.vorbis_dsp_clear(self.dspRef)
             self.dsp = None
