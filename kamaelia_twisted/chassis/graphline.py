@@ -47,10 +47,10 @@ class Graphline(Component):
         if source == "self" and sink == "self":
             raise ValueError("a linkage from 'self' to 'self' links nothing")
         if source == "self":
-            self._ensureBox(self.inboxes, sourcebox, wakes=True)
+            self._ensureBox(self.inboxes, sourcebox, isInbox=True)
             passthrough = 1
         elif sink == "self":
-            self._ensureBox(self.outboxes, sinkbox, wakes=False)
+            self._ensureBox(self.outboxes, sinkbox, isInbox=False)
             passthrough = 2
         else:
             passthrough = 0
@@ -65,9 +65,9 @@ class Graphline(Component):
             raise KeyError("Graphline linkage names {!r}, which is not one of its components ({})".format(
                 name, ", ".join(sorted(self.components)))) from None
 
-    def _ensureBox(self, boxes, name, wakes):
+    def _ensureBox(self, boxes, name, isInbox):
         if name not in boxes:
-            boxes[name] = Box(self, name, wakes=wakes)
+            boxes[name] = Box(self, name, isInbox=isInbox)
 
     def main(self):
         finished = superviseChildren(self)

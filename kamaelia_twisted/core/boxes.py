@@ -15,6 +15,7 @@ sent on it until it is linked. Messages pass by reference.
     ['held']
 """
 
+import sys
 from collections import deque
 
 from twisted.internet.defer import Deferred
@@ -44,23 +45,26 @@ class Box(deque):
     """
     A queue of messages that may forward to a target box.
 
-    @ivar owner: the component whose box this is; it is woken on delivery
-        when the box is an inbox (C{wakes} is true).
+    @ivar owner: the component whose box this is.
     @ivar name: the box name.
+    @ivar isInbox: whether this is an inbox.
     @ivar size: the most messages the box holds (L{None}: unbounded).
+    @ivar alarm: called on each delivery while set: how a paused owner wakes.
     @ivar target: the next L{Box} in the delivery chain, or L{None}.
     @ivar destination: where deliveries end up: the last box of the chain.
     """
 
-    __slots__ = ("owner", "name", "wakes", "size", "target", "destination",
-                 "sources", "_spaceWaiters")
+    __slots__ = ("owner", "name", "isInbox", "size", "_limit", "alarm", "target",
+                 "destination", "sources", "_spaceWaiters")
 
-    def __init__(self, owner, name, wakes=False):
+    def __init__(self, owner, name, isInbox=False):
         deque.__init__(self)
         self.owner = owner
         self.name = name
-        self.wakes = wakes
+        self.isInbox = isInbox
         self.size = None
+        self._limit = sys.maxsize
+        self.alarm = None
         self.target = None
         self.destination = self
         self.sources = []
@@ -80,6 +84,7 @@ class Box(deque):
         Bound the box to C{size} messages (L{None} for no bound).
         """
         self.size = size
+        self._limit = sys.maxsize if size is None else size
         self._releaseWaiters()
 
     def isFull(self):
@@ -87,7 +92,7 @@ class Box(deque):
         Tell whether a delivery to this box's destination would raise L{BoxFull}.
         """
         dest = self.destination
-        return dest.size is not None and len(dest) >= dest.size
+        return len(dest) >= dest._limit
 
     def deliver(self, message):
         """
@@ -96,14 +101,11 @@ class Box(deque):
         @raise BoxFull: if the destination is bounded and full.
         """
         dest = self.destination
-        if dest.size is not None and len(dest) >= dest.size:
+        if len(dest) >= dest._limit:
             raise BoxFull(dest)
         dest.append(message)
-        if dest.wakes:
-            owner = dest.owner
-            owner._paused = False
-            if owner._sleeping:
-                owner._wake()
+        if dest.alarm is not None:
+            dest.alarm()
 
     def take(self):
         """
@@ -149,8 +151,8 @@ class Box(deque):
         dest = self.destination
         while len(self):
             dest.append(self.popleft())
-        if len(dest) and dest.wakes:
-            dest.owner._wake()
+        if len(dest) and dest.alarm is not None:
+            dest.alarm()
         if self._spaceWaiters is not None:
             # Waiters on a box that now forwards wait on its destination.
             waiters, self._spaceWaiters = self._spaceWaiters, None
@@ -163,7 +165,7 @@ class Box(deque):
             source._updateDestination()
 
     def _hasRoom(self):
-        return self.size is None or len(self) <= self.size // 2
+        return len(self) <= self._limit // 2
 
     def _releaseWaiters(self):
         if self._spaceWaiters and self._hasRoom():

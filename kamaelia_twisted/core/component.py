@@ -59,7 +59,7 @@ class Component:
         """
         self.__dict__.update(attributes)
         self.name = "{}_{}".format(type(self).__name__, next(_ids))
-        self.inboxes = {name: Box(self, name, wakes=True) for name in self.Inboxes}
+        self.inboxes = {name: Box(self, name, isInbox=True) for name in self.Inboxes}
         self.outboxes = {name: Box(self, name) for name in self.Outboxes}
         self._reactor = reactor
         self._state = _INITIAL
@@ -100,11 +100,16 @@ class Component:
 
         @raise BoxFull: if the linked inbox is bounded and full.
         """
+        # Box.deliver, inlined: this is the hot path of every graph.
         try:
-            box = self.outboxes[boxname]
+            dest = self.outboxes[boxname].destination
         except KeyError:
             raise KeyError("{} has no outbox named {!r}".format(self.name, boxname)) from None
-        box.deliver(message)
+        if len(dest) >= dest._limit:
+            raise BoxFull(dest)
+        dest.append(message)
+        if dest.alarm is not None:
+            dest.alarm()
 
     def recv(self, boxname="inbox"):
         """
@@ -112,7 +117,12 @@ class Component:
 
         @raise IndexError: if that inbox is empty.
         """
-        return self.inboxes[boxname].take()
+        # Box.take, inlined.
+        box = self.inboxes[boxname]
+        message = box.popleft()
+        if box._spaceWaiters is not None:
+            box._releaseWaiters()
+        return message
 
     def dataReady(self, boxname="inbox"):
         """
@@ -131,6 +141,8 @@ class Component:
         Sleep after the next C{yield}, until a message arrives in an inbox.
         """
         self._paused = True
+        for box in self.inboxes.values():
+            box.alarm = self._wake
 
     def checkShutdown(self, boxname="control"):
         """
@@ -276,6 +288,8 @@ class Component:
     # Scheduler interface
 
     def _wake(self):
+        for box in self.inboxes.values():
+            box.alarm = None
         self._paused = False
         if self._sleeping:
             self._sleeping = False

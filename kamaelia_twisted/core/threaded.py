@@ -43,7 +43,8 @@ class ThreadedComponent(Component):
         self._arrived = threading.Event()
         self._slots = threading.BoundedSemaphore(self.maxPending)
         self._pending = deque()
-        self._sleeping = True
+        for box in self.inboxes.values():
+            box.alarm = self._arrived.set
 
     def main(self):
         """
@@ -60,9 +61,6 @@ class ThreadedComponent(Component):
         except BaseException:
             result = Failure()
         self.reactor.callFromThread(self._threadEnded, result)
-
-    def _wake(self):
-        self._arrived.set()
 
     def pause(self, timeout=None):
         """
