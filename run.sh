@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Quick start on a fresh machine (Python 3.11 and pip are enough):
+#   ./run.sh demo    stream the bundled Ogg Vorbis sample over loopback TCP
+#   ./run.sh test    run the test suite
+# The first run makes a virtualenv in .venv and installs the project into it.
+set -euo pipefail
+cd "$(dirname "$0")"
+venv=${KAMAELIA_TWISTED_VENV:-.venv}
+
+if [ ! -f "$venv/.installed" ] || [ setup.py -nt "$venv/.installed" ]; then
+    python3 -m venv "$venv"
+    "$venv/bin/python" -m pip install -q --upgrade pip
+    "$venv/bin/python" -m pip install -q -e ".[test]"
+    touch "$venv/.installed"
+fi
+
+command=${1:-}
+[ $# -gt 0 ] && shift
+case "$command" in
+    demo)
+        exec "$venv/bin/python" examples/stream_demo.py "$@"
+        ;;
+    test)
+        log=$(mktemp)
+        status=0
+        "$venv/bin/python" -m twisted.trial "${@:-tests}" 2>&1 | tee "$log" || status=$?
+        "$venv/bin/python" - "$log" <<'PY'
+import re, sys
+lines = open(sys.argv[1]).read().split("\n")
+last = [line for line in lines if line.strip()][-1]
+n = {key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", last)}
+failed = n.get("failures", 0) + n.get("errors", 0) + n.get("unexpectedSuccesses", 0)
+print("{} passed, {} failed, {} skipped".format(n.get("successes", 0), failed, n.get("skips", 0)))
+PY
+        rm -f "$log"
+        exit "$status"
+        ;;
+    *)
+        echo "usage: ./run.sh demo [options] | ./run.sh test [trial arguments]" >&2
+        exit 2
+        ;;
+esac
