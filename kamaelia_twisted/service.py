@@ -1,0 +1,161 @@
+"""
+L{GraphService}: a component graph run as a Twisted service.
+
+Starting the service activates the graph; stopping it sends
+L{shutdownMicroprocess} to the graph's C{control} inbox and waits for the
+components to finish. In a C{.tac} file (C{twistd -ny echo.tac})::
+
+    from twisted.application.service import Application
+    from kamaelia_twisted import Pipeline
+    from kamaelia_twisted.service import GraphService
+    from kamaelia_twisted.util import Collect, DataSource
+
+    application = Application("example")
+    GraphService(lambda: Pipeline(DataSource([b"hello"]), Collect())).setServiceParent(application)
+"""
+
+from twisted.application.service import Service
+from twisted.internet.defer import Deferred, succeed
+from twisted.logger import Logger
+from twisted.python.failure import Failure
+
+from .core.boxes import BoxFull
+from .core.component import Component
+from .core.ipc import shutdownMicroprocess
+
+
+def unfinishedComponents(graph):
+    """
+    Return C{graph} and its descendants that have not finished, parents first.
+    """
+    found = [] if graph.isDone() else [graph]
+    for child in graph.childComponents():
+        found.extend(unfinishedComponents(child))
+    return found
+
+
+def askToStop(component, sender=None):
+    """
+    Deliver L{shutdownMicroprocess} to C{component}'s C{control} inbox.
+
+    @return: whether it was delivered (C{False} if the component has no
+        C{control} inbox or it is full).
+    """
+    control = component.inboxes.get("control")
+    if control is None:
+        return False
+    try:
+        control.deliver(shutdownMicroprocess(sender))
+    except BoxFull:
+        return False
+    return True
+
+
+def makeGraph(graphFactory):
+    """
+    Call C{graphFactory} and check that it returned a component.
+
+    @raise TypeError: if it returned something else.
+    """
+    graph = graphFactory()
+    if not isinstance(graph, Component):
+        raise TypeError("{!r} returned {!r}, not a component".format(graphFactory, graph))
+    return graph
+
+
+class GraphService(Service):
+    """
+    Run a component graph while the service runs.
+
+    If the graph does not finish within C{stopTimeout} seconds of
+    C{stopService}, each of its unfinished components gets
+    L{shutdownMicroprocess} on its own C{control} inbox; if it is still
+    running C{stopTimeout} seconds later, the service logs the components left
+    and stops without them.
+
+    @param graph: a component, or a callable returning a new one at each
+        start (a component can run only once, so only a callable lets the
+        service be restarted).
+    @param stopTimeout: seconds to wait at each stage of stopping.
+    @param reactor: the reactor for the timeouts (default: the graph's).
+    @ivar graph: the running (or last) graph, or L{None} before the first start.
+    """
+
+    log = Logger()
+
+    def __init__(self, graph, stopTimeout=10.0, reactor=None):
+        self.graphFactory = graph if not isinstance(graph, Component) else None
+        self.graph = graph if isinstance(graph, Component) else None
+        self.stopTimeout = stopTimeout
+        self._reactor = reactor
+        self._stopping = False
+        self._timer = None
+
+    def startService(self):
+        """
+        Make (if given a callable) and activate the graph.
+
+        @raise TypeError: if the callable does not return a component.
+        @raise RuntimeError: if the graph already ran and cannot be remade.
+        """
+        if self.graphFactory is not None:
+            self.graph = makeGraph(self.graphFactory)
+        elif self._stopping or self.graph.isDone():
+            raise RuntimeError("{} already ran; give GraphService a callable to restart it".format(
+                self.graph.name))
+        Service.startService(self)
+        self._stopping = False
+        graph = self.graph
+        graph.activate().whenDone().addBoth(self._ended, graph)
+
+    def _ended(self, result, graph):
+        if graph is not self.graph:
+            return
+        if self._timer is not None and self._timer.active():
+            self._timer.cancel()
+        if self._stopping:
+            return
+        if isinstance(result, Failure):
+            self.log.error("graph {graph} failed while its service was running: {why}",
+                           graph=graph.name, why=result.getErrorMessage())
+        else:
+            self.log.warn("graph {graph} ended by itself, returning {result!r}",
+                          graph=graph.name, result=result)
+
+    def stopService(self):
+        """
+        Ask the graph to stop.
+
+        @return: a L{Deferred} that fires once the graph has finished (or has
+            been given up on after the timeouts).
+        """
+        Service.stopService(self)
+        graph = self.graph
+        if graph is None or graph.isDone():
+            return succeed(None)
+        self._stopping = True
+        stopped = Deferred()
+        graph.whenDone().addBoth(lambda _: stopped.called or stopped.callback(None))
+        delay = self.stopTimeout if askToStop(graph, self) else 0
+        self._timer = self._clock().callLater(delay, self._stopHarder, graph, stopped)
+        return stopped
+
+    def _clock(self):
+        return self._reactor or self.graph.reactor
+
+    def _stopHarder(self, graph, stopped):
+        left = unfinishedComponents(graph)
+        self.log.warn("graph {graph} did not stop within {timeout}s; asking each of {left} to stop",
+                      graph=graph.name, timeout=self.stopTimeout, left=_names(left))
+        for component in left:
+            askToStop(component, self)
+        self._timer = self._clock().callLater(self.stopTimeout, self._giveUp, graph, stopped)
+
+    def _giveUp(self, graph, stopped):
+        self.log.error("graph {graph} is still running; stopping without {left}",
+                       graph=graph.name, left=_names(unfinishedComponents(graph)))
+        stopped.callback(None)
+
+
+def _names(components):
+    return ", ".join(component.name for component in components)

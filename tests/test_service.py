@@ -1,0 +1,177 @@
+"""
+Tests for L{kamaelia_twisted.service.GraphService}.
+"""
+
+from twisted.application.service import IService, MultiService
+from twisted.internet.task import Clock
+from twisted.logger import Logger, formatEvent
+from twisted.trial import unittest
+
+from kamaelia_twisted import Component, Graphline, Pipeline, shutdownMicroprocess
+from kamaelia_twisted.service import GraphService
+from kamaelia_twisted.util import Collect, DataSource
+
+from .helpers import Raiser, Relay
+
+
+class Stubborn(Component):
+    """
+    Ignore everything, shutdown messages included.
+    """
+
+    def main(self):
+        while True:
+            self.checkShutdown()
+            self.pause()
+            yield 1
+
+
+def capturedService(*args, **kwargs):
+    """
+    Make a L{GraphService} whose log messages are kept in C{service.logged}.
+    """
+    service = GraphService(*args, **kwargs)
+    service.logged = []
+    service.log = Logger(observer=lambda event: service.logged.append(
+        (event["log_level"].name, formatEvent(event))))
+    return service
+
+
+class GraphServiceTests(unittest.TestCase):
+    def test_isAService(self):
+        self.assertTrue(IService.providedBy(GraphService(Collect())))
+
+    def test_startAndStopInMultiService(self):
+        """
+        Starting the parent activates the graph; stopping it delivers
+        L{shutdownMicroprocess} and waits for every component.
+        """
+        sink = Collect()
+        service = GraphService(lambda: Pipeline(Relay(), sink))
+        parent = MultiService()
+        service.setServiceParent(parent)
+        parent.startService()
+        self.assertTrue(service.running)
+        service.graph.inboxes["inbox"].deliver("hello")
+        stopped = parent.stopService()
+
+        def check(_):
+            self.assertFalse(service.running)
+            self.assertTrue(service.graph.isDone())
+            self.assertTrue(all(child.isDone() for child in service.graph.childComponents()))
+            self.assertEqual(sink.collected, ["hello"])
+            self.assertIsInstance(sink.shutdown, shutdownMicroprocess)
+
+        return stopped.addCallback(check)
+
+    def test_restartMakesANewGraph(self):
+        service = GraphService(Collect)
+        service.startService()
+        first = service.graph
+
+        def restart(_):
+            service.startService()
+            self.assertIsNot(service.graph, first)
+            self.assertFalse(service.graph.isDone())
+            return service.stopService()
+
+        return service.stopService().addCallback(restart)
+
+    def test_componentRunsOnce(self):
+        service = GraphService(Collect())
+        service.startService()
+
+        def restart(_):
+            error = self.assertRaises(RuntimeError, service.startService)
+            self.assertIn("give GraphService a callable to restart it", str(error))
+
+        return service.stopService().addCallback(restart)
+
+    def test_factoryMustMakeAComponent(self):
+        service = GraphService(lambda: "not a graph")
+        error = self.assertRaises(TypeError, service.startService)
+        self.assertIn("returned 'not a graph', not a component", str(error))
+        self.assertFalse(service.running)
+
+    def test_stopBeforeStart(self):
+        return GraphService(Collect).stopService()
+
+    def test_graphEndsByItself(self):
+        sink = Collect()
+        service = capturedService(lambda: Pipeline(DataSource([1, 2]), sink))
+        service.startService()
+
+        def check(_):
+            self.assertEqual(sink.collected, [1, 2])
+            self.assertEqual(len(service.logged), 1)
+            level, text = service.logged[0]
+            self.assertEqual(level, "warn")
+            self.assertIn("{} ended by itself".format(service.graph.name), text)
+            return service.stopService()
+
+        return service.graph.whenDone().addCallback(check)
+
+    def test_graphFails(self):
+        service = capturedService(lambda: Pipeline(DataSource(["bad"]), Raiser()))
+        service.startService()
+        d = self.assertFailure(service.graph.whenDone(), ValueError)
+
+        def check(_):
+            self.flushLoggedErrors(ValueError)
+            self.assertEqual(service.logged, [(
+                "error", "graph {} failed while its service was running: bad message 'bad'".format(
+                    service.graph.name))])
+            return service.stopService()
+
+        return d.addCallback(check)
+
+
+class StubbornGraphTests(unittest.TestCase):
+    """
+    Graphs that do not stop when asked, on a L{Clock}.
+    """
+
+    def setUp(self):
+        self.clock = Clock()
+
+    def test_childrenAskedDirectly(self):
+        """
+        After C{stopTimeout}, every unfinished component gets
+        L{shutdownMicroprocess} on its own C{control} inbox.
+        """
+        sink = Collect(reactor=self.clock)
+        graph = Graphline(SINK=sink, linkages={("self", "control"): ("SINK", "inbox")}, reactor=self.clock)
+        service = capturedService(graph, stopTimeout=5, reactor=self.clock)
+        service.startService()
+        self.clock.advance(0)
+        stopped = service.stopService()
+        self.clock.advance(0)
+        self.assertFalse(stopped.called)
+        self.assertEqual([type(m) for m in sink.collected], [shutdownMicroprocess])
+        self.clock.advance(5)
+        self.clock.advance(0)
+        self.assertTrue(stopped.called)
+        self.assertTrue(graph.isDone())
+        self.assertEqual([level for level, text in service.logged], ["warn"])
+        self.assertIn("did not stop within 5s; asking each of {}, {} to stop".format(graph.name, sink.name),
+                      service.logged[0][1])
+        self.assertEqual(self.clock.getDelayedCalls(), [])
+
+    def test_givesUp(self):
+        """
+        A component that ignores every shutdown is left behind after the
+        second timeout, with an error logged; the stop still completes.
+        """
+        stubborn = Stubborn(reactor=self.clock)
+        service = capturedService(Pipeline(stubborn, reactor=self.clock), stopTimeout=5, reactor=self.clock)
+        service.startService()
+        self.clock.advance(0)
+        stopped = service.stopService()
+        self.clock.pump([0, 5, 0, 4.9])
+        self.assertFalse(stopped.called)
+        self.clock.advance(0.1)
+        self.assertTrue(stopped.called)
+        self.assertFalse(stubborn.isDone())
+        self.assertEqual([level for level, text in service.logged], ["warn", "error"])
+        self.assertIn("stopping without {}, {}".format(service.graph.name, stubborn.name), service.logged[1][1])
+        self.assertEqual(self.clock.getDelayedCalls(), [])
