@@ -236,6 +236,20 @@ class BadInputTests(unittest.TestCase):
         error = self.assertRaises(VorbisFormatError, decode, b"".join(pages), fixed(4096))
         self.assertIn("setup header", str(error))
 
+    def test_audioBeforeAFault(self):
+        """
+        Audio decoded before a fault in the same feed is returned; the error
+        comes with the next call, and every call after it.
+        """
+        expected, _, _ = reference(SAMPLE)
+        bad = oggPages(readBytes(MONO))
+        bad[1] = sealed(bad[1][:-1] + b"\0")
+        decoder = OggVorbisDecoder()
+        self.assertTrue(joined(decoder.feed(readBytes(SAMPLE) + b"".join(bad))) == expected)
+        self.assertRaises(VorbisFormatError, decoder.feed, b"")
+        self.assertRaises(VorbisFormatError, decoder.finish)
+        self.assertRaises(VorbisFormatError, decoder.feed, b"")
+
     def test_corruptPageIsSkipped(self):
         """
         A page whose CRC fails in the middle is a hole: it is skipped, and the

@@ -149,6 +149,7 @@ class OggVorbisDecoder:
         self._received = self._skipped = self._pages = 0
         self._otherStreams = False
         self._chunks = []
+        self._error = None
 
     def feed(self, data):
         """
@@ -156,16 +157,22 @@ class OggVorbisDecoder:
 
         @param data: the next bytes of the stream, any number of them.
         @return: list of L{PCMChunk} decoded thanks to C{data} (maybe empty).
-        @raise VorbisFormatError: the input is not Ogg Vorbis.
+        @raise VorbisFormatError: the input is not Ogg Vorbis. Audio decoded
+            before the fault is returned first, and the error raised by the
+            next call; once raised, every later call raises it again.
         """
+        if self._error is not None:
+            raise self._error
         if self._sync is None:
             raise ValueError("feed() after finish()")
-        data = bytes(data)
-        for start in range(0, len(data), _PIECE):
-            self._write(data[start : start + _PIECE])
-            self._readPages()
+        try:
+            self._decode(bytes(data))
+        except VorbisError as error:
+            self._error = error
         self._flush()
         chunks, self._chunks = self._chunks, []
+        if self._error is not None and not chunks:
+            raise self._error
         return chunks
 
     def finish(self):
@@ -177,15 +184,25 @@ class OggVorbisDecoder:
         @raise VorbisTruncatedError: the input stopped inside a page, inside
             the headers or before the end of the bitstream; what could be
             decoded has already been returned by L{feed}.
-        @raise VorbisFormatError: the input held no Ogg Vorbis stream.
+        @raise VorbisFormatError: the input held no Ogg Vorbis stream, or an
+            error L{feed} deferred.
         """
-        if self._sync is None:
-            return []
-        try:
-            self._checkComplete()
-        finally:
-            self._release()
+        if self._sync is not None:
+            try:
+                if self._error is None:
+                    self._checkComplete()
+            except VorbisError as error:
+                self._error = error
+            finally:
+                self._release()
+        if self._error is not None:
+            raise self._error
         return []
+
+    def _decode(self, data):
+        for start in range(0, len(data), _PIECE):
+            self._write(data[start : start + _PIECE])
+            self._readPages()
 
     def _write(self, data):
         buffer = _ogg.ogg_sync_buffer(self._syncRef, len(data))
@@ -292,7 +309,7 @@ class OggVorbisDecoder:
         if link is None:
             if not self._received:
                 return
-            if tail == b"OggS":
+            if tail == b"OggS" and not self._pages:
                 raise VorbisTruncatedError("the input ended inside its first Ogg page")
             what = "has no Vorbis bitstream" if self._otherStreams else "has no Ogg page"
             raise VorbisFormatError("not an Ogg Vorbis stream: the input %s" % what)

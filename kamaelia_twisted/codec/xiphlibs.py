@@ -1,10 +1,10 @@
 """
 libogg, libvorbis and libvorbisfile, loaded with ctypes.
 
-The system's copies are used when ``ctypes.util.find_library`` finds all
-three; otherwise the copies shipped in the pygame wheel's ``pygame.libs/``
+The system's copies are used when C{ctypes.util.find_library} finds all
+three; otherwise the copies shipped in the pygame wheel's C{pygame.libs/}
 folder. PyOgg is made to load the same files, so its structure classes
-(``ogg_page``, ``vorbis_info``, ...) exist and match the libraries. The C
+(C{ogg_page}, C{vorbis_info}, ...) exist and match the libraries. The C
 calls this package uses are declared here, on handles of our own, because
 several of PyOgg's wrappers are broken.
 
@@ -23,13 +23,13 @@ import importlib
 import importlib.util
 import os
 import sys
-from ctypes import POINTER, c_char_p, c_int, c_long, c_void_p
+from ctypes import POINTER, c_int, c_long, c_void_p
 
 LIBRARY_NAMES = ("ogg", "vorbis", "vorbisfile")
 
 
 def _wheelLibraryDir():
-    """The pygame wheel's ``pygame.libs`` folder, or None (pygame is not imported)."""
+    """The pygame wheel's C{pygame.libs} folder, or None; pygame itself is not imported."""
     try:
         spec = importlib.util.find_spec("pygame")
     except (ImportError, ValueError):
@@ -42,20 +42,21 @@ def _wheelLibraryDir():
 
 
 def _wheelLibrary(libDir, name):
-    """The file for lib``name`` in ``libDir``: its name carries a hash, C{libogg-3f4a1572.so.0}."""
+    """The file for lib C{name} in C{libDir}; its name carries a hash: C{libogg-3f4a1572.so.0.8.5}."""
     matches = sorted(glob.glob(os.path.join(libDir, "lib%s-*.so*" % (name,))))
     return matches[0] if matches else None
 
 
-def findLibraries(findLibrary=ctypes.util.find_library):
+def findLibraries(findLibrary=None):
     """
     Locate the three libraries.
 
-    @param findLibrary: the system lookup, C{ctypes.util.find_library}.
+    @param findLibrary: the system lookup; C{ctypes.util.find_library} if None.
     @return: dict mapping C{"ogg"}, C{"vorbis"}, C{"vorbisfile"} to a name or
         path that C{ctypes.CDLL} accepts.
     @raise ImportError: when neither the system nor pygame has them.
     """
+    findLibrary = findLibrary or ctypes.util.find_library
     system = {name: findLibrary(name) for name in LIBRARY_NAMES}
     if all(system.values()):
         return system
