@@ -9,7 +9,14 @@ The Twisted bridge: transports as components, components as protocols.
 """
 
 from .factory import ComponentFactory, ComponentProtocol
+from .multicast import Multicast_transceiver
+from .server import SimpleServer
+from .tcpclient import TCPClient
+from .udp import UDPReceiver, UDPSender
 
-__all__ = ["ComponentFactory", "ComponentProtocol"]
+__all__ = [
+    "ComponentFactory", "ComponentProtocol", "Multicast_transceiver", "SimpleServer",
+    "TCPClient", "UDPReceiver", "UDPSender",
+]
 
 # Protocols run inside a graph:

@@ -35,8 +35,7 @@ from zope.interface import implementer
 from ..core.component import Component
 from ..core.ipc import errorOccurred, producerFinished
 from .inflow import Inflow
-
-_BYTES = (bytes, bytearray, memoryview)
+from .payload import requireBytes
 
 
 @implementer(IPushProducer)
@@ -148,10 +147,7 @@ class Connection(Component):
         self.send(closing or self._lostMessage(), "signal")
 
     def _write(self, data):
-        if not isinstance(data, _BYTES):
-            raise TypeError("{} writes bytes to its peer, not {} ({!r:.60})".format(
-                self.name, type(data).__name__, data))
-        self.transport.write(data)
+        self.transport.write(requireBytes(data, self.name))
 
     def _flushAndClose(self):
         inbox = self.inboxes["inbox"]

@@ -1,0 +1,97 @@
+"""
+L{SimpleServer}: a listening server whose every connection is served by a
+new handler component, as in Kamaelia::
+
+    from kamaelia_twisted.net import SimpleServer
+
+    SimpleServer(protocol=EchoProtocol, port=1500).run()
+
+Any Twisted server endpoint works::
+
+    SimpleServer(protocol=EchoProtocol, endpoint="tcp:0:interface=127.0.0.1")
+    SimpleServer(protocol=EchoProtocol, endpoint="unix:/tmp/echo.sock")
+
+Each handler's C{inbox} receives its peer's bytes and its C{outbox} goes to
+the peer; see L{kamaelia_twisted.net.factory} for how connections end.
+"""
+
+from twisted.internet.endpoints import TCP4ServerEndpoint, serverFromString
+from twisted.python.failure import Failure
+
+from ..core.component import Component
+from .connection import Connection
+from .factory import ComponentFactory
+from .notifier import Notifier
+
+
+class SimpleServer(Component):
+    """
+    Listen, serving each connection with C{protocol()}.
+
+    A L{producerFinished} or L{shutdownMicroprocess} on C{control} stops
+    listening, asks every handler to stop, waits until their connections
+    have closed and passes the message on on C{signal}.
+
+    @ivar factory: the L{ComponentFactory}, once listening.
+    @ivar listeningPort: the C{IListeningPort}, once listening.
+    """
+
+    Inboxes = {"control": "producerFinished/shutdownMicroprocess: stop serving"}
+    Outboxes = {"signal": "The shutdown message, once every connection has ended"}
+
+    def __init__(self, protocol=None, port=None, interface="", endpoint=None,
+                 inboxSize=Connection.defaultInboxSize, **attributes):
+        """
+        @param protocol: a callable returning a new handler component.
+        @param port: the TCP port to listen on (0: any free port).
+        @param interface: the address to listen on (default: all).
+        @param endpoint: instead of C{port}, a server endpoint description
+            (C{"tcp:1500"}, C{"ssl:..."}, C{"unix:..."}) or an
+            C{IStreamServerEndpoint}.
+        @param inboxSize: see L{kamaelia_twisted.net.ComponentProtocol}.
+        """
+        if not callable(protocol):
+            raise TypeError("SimpleServer needs protocol=<callable returning a component>, not {!r}"
+                            .format(protocol))
+        if (endpoint is None) == (port is None):
+            raise ValueError("SimpleServer takes port, or endpoint, not both or neither")
+        Component.__init__(self, **attributes)
+        self.protocol, self.port, self.interface = protocol, port, interface
+        self.endpoint, self.inboxSize = endpoint, inboxSize
+        self.factory = self.listeningPort = None
+        self._listening = Notifier()
+
+    def serverEndpoint(self):
+        """
+        Return the C{IStreamServerEndpoint} to listen on.
+        """
+        if self.endpoint is None:
+            return TCP4ServerEndpoint(self.reactor, self.port, interface=self.interface)
+        if isinstance(self.endpoint, str):
+            return serverFromString(self.reactor, self.endpoint)
+        return self.endpoint
+
+    def whenListening(self):
+        """
+        Return a L{Deferred} that fires with the C{IListeningPort} once
+        listening (C{.getHost().port} is the port), or errbacks if listening
+        failed.
+        """
+        return self._listening.when()
+
+    def main(self):
+        self.factory = ComponentFactory(self.protocol, self.reactor, self.inboxSize)
+        try:
+            self.listeningPort = yield self.serverEndpoint().listen(self.factory)
+        except Exception:
+            self._listening.fire(Failure())
+            raise
+        self._listening.fire(self.listeningPort)
+        shutdown = None
+        while shutdown is None:
+            self.pause()
+            yield 1
+            shutdown = self.checkShutdown()
+        yield self.listeningPort.stopListening()
+        yield self.factory.shutdown()
+        self.send(shutdown, "signal")

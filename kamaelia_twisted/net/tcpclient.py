@@ -1,0 +1,84 @@
+"""
+L{TCPClient}: a client connection as a component, Kamaelia's way::
+
+    from kamaelia_twisted import Pipeline
+    from kamaelia_twisted.net import TCPClient
+
+    Pipeline(TCPClient("127.0.0.1", 1500), ConsoleEchoer()).run()
+
+Any Twisted client endpoint works, as a string or an object::
+
+    TCPClient(endpoint="tcp:host=127.0.0.1:port=1500")
+    TCPClient(endpoint="unix:path=/tmp/echo.sock")
+    TCPClient(endpoint="ssl:host=example.com:port=443")
+"""
+
+from twisted.internet.endpoints import HostnameEndpoint, clientFromString
+from twisted.internet.protocol import Factory
+
+from ..core.ipc import shutdownMicroprocess
+from .connection import Connection, ConnectionProtocol
+
+
+class TCPClient(Connection):
+    """
+    Connect, then send the peer's bytes on C{outbox} and write C{inbox} to
+    the peer (see L{Connection} for closing and flow control).
+
+    If connecting fails, the component fails with the reason: it is logged,
+    C{signal} gets an L{errorOccurred} and L{whenDone} errbacks. A
+    L{shutdownMicroprocess} on C{control} while connecting cancels the
+    attempt; a L{producerFinished} closes the connection once what is queued
+    has been written.
+
+    @ivar endpoint: the client endpoint (string or C{IStreamClientEndpoint}).
+    """
+
+    def __init__(self, host=None, port=None, endpoint=None, timeout=30, **attributes):
+        """
+        @param host: the host name or address to connect to.
+        @param port: the TCP port to connect to.
+        @param endpoint: instead of C{host} and C{port}, a client endpoint
+            description (C{"tcp:host=H:port=P"}, C{"ssl:..."}, C{"unix:path=..."})
+            or an C{IStreamClientEndpoint}.
+        @param timeout: seconds to wait for the connection (C{host}/C{port} form).
+        @param attributes: see L{Connection} (C{inboxSize}, C{reactor}).
+        """
+        if (endpoint is None) == (host is None or port is None):
+            raise ValueError("TCPClient takes host and port, or endpoint, not both or neither")
+        Connection.__init__(self, **attributes)
+        self.host, self.port, self.timeout = host, port, timeout
+        self.endpoint = endpoint
+
+    def clientEndpoint(self):
+        """
+        Return the C{IStreamClientEndpoint} to connect with.
+        """
+        if self.endpoint is None:
+            return HostnameEndpoint(self.reactor, self.host, self.port, timeout=self.timeout)
+        if isinstance(self.endpoint, str):
+            return clientFromString(self.reactor, self.endpoint)
+        return self.endpoint
+
+    def main(self):
+        shutdown = yield from self._connect()
+        if shutdown is not None:
+            self.send(shutdown, "signal")
+            return
+        yield from Connection.main(self)
+
+    def _connect(self):
+        factory = Factory.forProtocol(lambda: ConnectionProtocol(self))
+        outcome = []
+        connecting = self.clientEndpoint().connect(factory)
+        connecting.addBoth(lambda result: (outcome.append(result), self._notify()))
+        control = self.inboxes["control"]
+        while not outcome:
+            if any(isinstance(message, shutdownMicroprocess) for message in control):
+                connecting.cancel()
+                return self.checkShutdown()
+            self.pause()
+            yield 1
+        if not isinstance(outcome[0], ConnectionProtocol):
+            outcome[0].raiseException()
+        return None

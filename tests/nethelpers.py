@@ -1,0 +1,139 @@
+"""
+Peers and components the network tests share.
+"""
+
+from twisted.internet import defer, reactor
+from twisted.internet.endpoints import TCP4ClientEndpoint, TCP4ServerEndpoint
+from twisted.internet.error import ConnectionDone
+from twisted.internet.protocol import Factory, Protocol
+
+from kamaelia_twisted import Component
+
+
+class Recorder(Protocol):
+    """
+    Keep every byte received; C{done} fires with them when the connection
+    closes (errbacks if it is lost uncleanly).
+    """
+
+    def __init__(self):
+        self.received = bytearray()
+        self.done = defer.Deferred()
+        self._waiters = []
+
+    def whenReceived(self, count):
+        """
+        Return a L{Deferred} that fires once C{count} bytes have arrived.
+        """
+        d = defer.Deferred()
+        self._waiters.append((count, d))
+        self._check()
+        return d
+
+    def dataReceived(self, data):
+        self.received += data
+        self._check()
+
+    def _check(self):
+        ready = [(n, d) for n, d in self._waiters if len(self.received) >= n]
+        for waiter in ready:
+            self._waiters.remove(waiter)
+            waiter[1].callback(self)
+
+    def connectionLost(self, reason):
+        if reason.check(ConnectionDone):
+            self.done.callback(bytes(self.received))
+        else:
+            self.done.errback(reason)
+
+
+class Greeter(Recorder):
+    """
+    Write C{greeting}, then close.
+    """
+
+    greeting = b""
+
+    def connectionMade(self):
+        self.transport.write(self.greeting)
+        self.transport.loseConnection()
+
+
+@defer.inlineCallbacks
+def listenPlain(testCase, protocolFactory):
+    """
+    Listen on a free loopback port with plain Twisted, stopping at cleanup.
+
+    @return: a L{Deferred} of C{(portNumber, protocols)}, C{protocols} being
+        the list the connections' protocols are appended to.
+    """
+    protocols = []
+
+    def build():
+        protocol = protocolFactory()
+        protocols.append(protocol)
+        return protocol
+
+    port = yield TCP4ServerEndpoint(reactor, 0, interface="127.0.0.1").listen(Factory.forProtocol(build))
+    testCase.addCleanup(port.stopListening)
+    return port.getHost().port, protocols
+
+
+def connectPlain(portNumber, protocol):
+    """
+    Connect C{protocol} to C{127.0.0.1:portNumber}.
+    """
+    return TCP4ClientEndpoint(reactor, "127.0.0.1", portNumber).connect(
+        Factory.forProtocol(lambda: protocol))
+
+
+def keeping(handlerClass, handlers):
+    """
+    Return a handler factory making C{handlerClass()}, appended to C{handlers}.
+    """
+
+    def make():
+        handler = handlerClass()
+        handlers.append(handler)
+        return handler
+
+    return make
+
+
+class Echo(Component):
+    """
+    Send back what arrives, waiting for room; end on shutdown, passing it on.
+
+    @ivar shutdown: the shutdown message that ended it.
+    """
+
+    def __init__(self, **attributes):
+        Component.__init__(self, **attributes)
+        self.shutdown = None
+
+    def main(self):
+        outbox = self.outboxes["outbox"]
+        while True:
+            while self.dataReady("inbox"):
+                if outbox.isFull():
+                    yield outbox.whenSpace()
+                self.send(self.recv("inbox"))
+            self.shutdown = self.checkShutdown()
+            if self.shutdown is not None:
+                self.send(self.shutdown, "signal")
+                return
+            self.pause()
+            yield 1
+
+
+def freePort():
+    """
+    Return a L{Deferred} of a loopback TCP port number nothing listens on.
+    """
+    endpoint = TCP4ServerEndpoint(reactor, 0, interface="127.0.0.1")
+
+    def close(port):
+        number = port.getHost().port
+        return defer.maybeDeferred(port.stopListening).addCallback(lambda _: number)
+
+    return endpoint.listen(Factory.forProtocol(Protocol)).addCallback(close)

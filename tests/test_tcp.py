@@ -1,0 +1,462 @@
+"""
+Tests for the TCP components: TCPClient, SimpleServer, ComponentFactory.
+"""
+
+import os
+
+from twisted.internet import defer, reactor
+from twisted.internet.endpoints import TCP4ServerEndpoint, serverFromString
+from twisted.internet.error import (
+    CannotListenError, ConnectionAborted, ConnectionLost, ConnectionRefusedError,
+)
+from twisted.internet.protocol import Protocol
+from twisted.trial import unittest
+
+from kamaelia_twisted import Component, Pipeline, errorOccurred, producerFinished, shutdownMicroprocess
+from kamaelia_twisted.net import ComponentFactory, SimpleServer, TCPClient
+from kamaelia_twisted.util import Collect, DataSource
+
+from .helpers import Raiser, Relay
+from .nethelpers import Echo, Greeter, Recorder, connectPlain, freePort, keeping, listenPlain
+
+
+def greeter(greeting):
+    protocol = Greeter()
+    protocol.greeting = greeting
+    return protocol
+
+
+class Hello(Component):
+    """
+    Write a greeting, then end the connection with producerFinished.
+    """
+
+    def main(self):
+        self.send(b"hello ")
+        self.send(b"and goodbye")
+        self.send(producerFinished(self), "signal")
+        yield 1
+
+
+class Texter(Component):
+    """
+    Write text instead of bytes.
+    """
+
+    def main(self):
+        self.send("not bytes")
+        yield 1
+
+
+class Stubborn(Component):
+    """
+    Say ready, then ignore everything until shutdown, passing it on.
+
+    @ivar shutdown: the shutdown message received.
+    """
+
+    shutdown = None
+
+    def main(self):
+        self.send(b"ready")
+        while self.shutdown is None:
+            self.pause()
+            yield 1
+            self.shutdown = self.checkShutdown()
+        self.send(self.shutdown, "signal")
+
+
+class TCPClientTests(unittest.TestCase):
+    @defer.inlineCallbacks
+    def test_receivesUntilPeerCloses(self):
+        """
+        The peer's bytes leave on outbox, then producerFinished on signal.
+        """
+        port, _ = yield listenPlain(self, lambda: greeter(b"x" * 100000 + b"end"))
+        sink = Collect()
+        yield Pipeline(TCPClient("127.0.0.1", port), sink).activate().whenDone()
+        self.assertEqual(b"".join(sink.collected), b"x" * 100000 + b"end")
+        self.assertIsInstance(sink.shutdown, producerFinished)
+
+    @defer.inlineCallbacks
+    def test_writesInboxThenClosesOnProducerFinished(self):
+        """
+        What arrives on inbox is written in order; producerFinished on control
+        closes the connection after it has all been written.
+        """
+        port, peers = yield listenPlain(self, Recorder)
+        chunks = [bytes([i]) * 5000 for i in range(50)]
+        graph = Pipeline(DataSource(chunks), TCPClient("127.0.0.1", port)).activate()
+        yield graph.whenDone()
+        received = yield peers[0].done
+        self.assertEqual(received, b"".join(chunks))
+
+    @defer.inlineCallbacks
+    def test_endpointString(self):
+        port, _ = yield listenPlain(self, lambda: greeter(b"by endpoint"))
+        sink = Collect()
+        client = TCPClient(endpoint="tcp:host=127.0.0.1:port={}".format(port))
+        yield Pipeline(client, sink).activate().whenDone()
+        self.assertEqual(b"".join(sink.collected), b"by endpoint")
+
+    @defer.inlineCallbacks
+    def test_unixSocket(self):
+        """
+        A unix socket server and client, both by endpoint string.
+        """
+        path = self.mktemp()
+        server = SimpleServer(protocol=lambda: Hello(), endpoint="unix:" + path).activate()
+        yield server.whenListening()
+        sink = Collect()
+        yield Pipeline(TCPClient(endpoint="unix:path=" + path), sink).activate().whenDone()
+        self.assertEqual(b"".join(sink.collected), b"hello and goodbye")
+        server.inboxes["control"].deliver(shutdownMicroprocess())
+        yield server.whenDone()
+
+    @defer.inlineCallbacks
+    def test_tls(self):
+        """
+        An ssl: server and client endpoint, with a certificate made here.
+        """
+        keyFile, caDir = _certificate(self.mktemp())
+        server = SimpleServer(protocol=Hello, endpoint="ssl:0:interface=127.0.0.1:privateKey=" + keyFile)
+        listening = yield server.activate().whenListening()
+        sink = Collect()
+        client = TCPClient(endpoint="ssl:host=localhost:port={}:caCertsDir={}".format(
+            listening.getHost().port, caDir))
+        yield Pipeline(client, sink).activate().whenDone()
+        self.assertEqual(b"".join(sink.collected), b"hello and goodbye")
+        self.assertIsInstance(sink.shutdown, producerFinished)
+        server.inboxes["control"].deliver(shutdownMicroprocess())
+        yield server.whenDone()
+
+    @defer.inlineCallbacks
+    def test_refused(self):
+        """
+        A refused connection fails the client with the reason, and sends
+        errorOccurred on signal.
+        """
+        port = yield freePort()
+        sink = Collect()
+        graph = Pipeline(TCPClient("127.0.0.1", port), sink).activate()
+        yield self.assertFailure(graph.whenDone(), ConnectionRefusedError)
+        self.flushLoggedErrors(ConnectionRefusedError)
+        self.assertIsInstance(sink.shutdown, errorOccurred)
+        self.assertIn("refused", sink.shutdown.reason)
+
+    @defer.inlineCallbacks
+    def test_shutdownWhileConnectingCancels(self):
+        """
+        A shutdown on control while connecting cancels the attempt.
+        """
+        cancelled = []
+        client = TCPClient(endpoint=_Hanging(cancelled))
+        sink = Collect()
+        graph = Pipeline(client, sink).activate()
+        client.inboxes["control"].deliver(shutdownMicroprocess())
+        yield graph.whenDone()
+        self.assertEqual(cancelled, [True])
+        self.assertIsInstance(sink.shutdown, shutdownMicroprocess)
+
+    @defer.inlineCallbacks
+    def test_resetIsAnError(self):
+        """
+        A connection reset by the peer sends errorOccurred on signal.
+        """
+        port, _ = yield listenPlain(self, _Resetter)
+        sink = Collect()
+        yield Pipeline(TCPClient("127.0.0.1", port), sink).activate().whenDone()
+        self.assertEqual(sink.collected, [])
+        self.assertIsInstance(sink.shutdown, errorOccurred)
+        self.assertIn("connection lost", sink.shutdown.reason)
+
+    @defer.inlineCallbacks
+    def test_textIsRefused(self):
+        """
+        Sending text instead of bytes fails the client with a clear message,
+        and closes the connection.
+        """
+        port, peers = yield listenPlain(self, Recorder)
+        client = TCPClient("127.0.0.1", port)
+        graph = Pipeline(DataSource([b"ok", "text"]), client).activate()
+        failure = yield self.assertFailure(graph.whenDone(), TypeError)
+        self.flushLoggedErrors(TypeError)
+        self.assertIn("writes bytes to the network, not str", str(failure))
+        received = yield peers[0].done
+        self.assertEqual(received, b"ok")
+
+    @defer.inlineCallbacks
+    def test_producerFinishedWhileConnecting(self):
+        """
+        A producerFinished that arrives before the connection is made closes
+        it once what was queued has been written.
+        """
+        port, peers = yield listenPlain(self, Recorder)
+        client = TCPClient("127.0.0.1", port)
+        client.inboxes["inbox"].deliver(b"early")
+        client.inboxes["control"].deliver(producerFinished())
+        yield client.activate().whenDone()
+        received = yield peers[0].done
+        self.assertEqual(received, b"early")
+
+    def test_badArguments(self):
+        self.assertRaises(ValueError, TCPClient)
+        self.assertRaises(ValueError, TCPClient, "127.0.0.1", 1, endpoint="tcp:host=h:port=1")
+
+
+class SimpleServerTests(unittest.TestCase):
+    @defer.inlineCallbacks
+    def serve(self, protocol, **kw):
+        """
+        Start a SimpleServer on a free loopback port, stopped at cleanup.
+
+        @return: a L{Deferred} of C{(server, portNumber)}.
+        """
+        server = SimpleServer(protocol=protocol, port=0, interface="127.0.0.1", **kw).activate()
+        self.addCleanup(self.stop, server)
+        listening = yield server.whenListening()
+        return server, listening.getHost().port
+
+    def stop(self, server):
+        if not server.isDone():
+            server.inboxes["control"].deliver(shutdownMicroprocess())
+        return server.whenDone()
+
+    @defer.inlineCallbacks
+    def test_echo(self):
+        """
+        Each connection gets its own handler; a peer closing sends it
+        producerFinished on control.
+        """
+        handlers = []
+        _, port = yield self.serve(keeping(Echo, handlers))
+        peers = [Recorder(), Recorder()]
+        for i, peer in enumerate(peers):
+            yield connectPlain(port, peer)
+            peer.transport.write(b"ping %d" % i)
+        for i, peer in enumerate(peers):
+            yield peer.whenReceived(6)
+            self.assertEqual(bytes(peer.received), b"ping %d" % i)
+            peer.transport.loseConnection()
+            yield peer.done
+        yield defer.gatherResults([handler.whenDone() for handler in handlers])
+        self.assertEqual(len(handlers), 2)
+        self.assertIsInstance(handlers[0].shutdown, producerFinished)
+
+    @defer.inlineCallbacks
+    def test_handlerProducerFinishedCloses(self):
+        """
+        A handler's producerFinished closes its connection after what it sent.
+        """
+        _, port = yield self.serve(Hello)
+        peer = Recorder()
+        yield connectPlain(port, peer)
+        received = yield peer.done
+        self.assertEqual(received, b"hello and goodbye")
+
+    @defer.inlineCallbacks
+    def test_shutdown(self):
+        """
+        A shutdown on control stops listening, tells the handlers, closes their
+        connections, and is passed on on signal.
+        """
+        handlers = []
+        server, port = yield self.serve(keeping(Stubborn, handlers))
+        peer = Recorder()
+        yield connectPlain(port, peer)
+        yield peer.whenReceived(5)
+        sink = Collect()
+        server.link((server, "signal"), (sink, "control"))
+        sink.activate()
+        server.inboxes["control"].deliver(shutdownMicroprocess())
+        yield server.whenDone()
+        self.assertEqual((yield peer.done), b"ready")
+        self.assertIsInstance(handlers[0].shutdown, shutdownMicroprocess)
+        self.assertIsInstance(sink.shutdown, shutdownMicroprocess)
+        self.assertEqual(server.factory.connections, set())
+        yield self.assertFailure(connectPlain(port, Recorder()), ConnectionRefusedError)
+
+    @defer.inlineCallbacks
+    def test_peerResetTellsHandler(self):
+        """
+        A connection reset by the peer sends the handler errorOccurred.
+        """
+        handlers = []
+        _, port = yield self.serve(keeping(Stubborn, handlers))
+        peer = Recorder()
+        yield connectPlain(port, peer)
+        yield peer.whenReceived(5)
+        peer.transport.abortConnection()
+        yield self.assertFailure(peer.done, ConnectionAborted)
+        yield handlers[0].whenDone()
+        self.assertIsInstance(handlers[0].shutdown, errorOccurred)
+        self.assertTrue(handlers[0].shutdown.failure.check(ConnectionLost))
+        self.assertIn("connection lost", handlers[0].shutdown.reason)
+
+    @defer.inlineCallbacks
+    def test_failingHandler(self):
+        """
+        A handler that raises is logged and its connection closed; the
+        server goes on serving.
+        """
+        _, port = yield self.serve(Raiser)
+        for attempt in range(2):
+            peer = Recorder()
+            yield connectPlain(port, peer)
+            peer.transport.write(b"boom")
+            self.assertEqual((yield peer.done), b"")
+        self.assertEqual(len(self.flushLoggedErrors(ValueError)), 2)
+
+    @defer.inlineCallbacks
+    def test_textFromHandler(self):
+        """
+        A handler sending text gets a clear error and its connection closes.
+        """
+        _, port = yield self.serve(Texter)
+        peer = Recorder()
+        yield connectPlain(port, peer)
+        self.assertEqual((yield peer.done), b"")
+        [error] = self.flushLoggedErrors(TypeError)
+        self.assertIn("writes bytes to the network, not str", str(error.value))
+
+    @defer.inlineCallbacks
+    def test_protocolNotMakingComponents(self):
+        """
+        A protocol callable that does not return a component is reported,
+        and the connection refused.
+        """
+        _, port = yield self.serve(lambda: "not a component")
+        peer = Recorder()
+        yield connectPlain(port, peer)
+        self.assertEqual((yield peer.done), b"")
+        [error] = self.flushLoggedErrors(TypeError)
+        self.assertIn("'not a component', not a component", str(error.value))
+
+    @defer.inlineCallbacks
+    def test_portInUse(self):
+        """
+        Failing to listen fails the server and whenListening, with the reason.
+        """
+        port, _ = yield listenPlain(self, Recorder)
+        server = SimpleServer(protocol=Echo, port=port, interface="127.0.0.1").activate()
+        yield self.assertFailure(server.whenListening(), CannotListenError)
+        yield self.assertFailure(server.whenDone(), CannotListenError)
+        self.flushLoggedErrors(CannotListenError)
+
+    @defer.inlineCallbacks
+    def test_handlerIsAGraph(self):
+        """
+        A pipeline can serve a connection; the bound goes on the inbox that
+        receives the bytes.
+        """
+        graphs = []
+        _, port = yield self.serve(keeping(lambda: Pipeline(Relay(), Echo()), graphs), inboxSize=4)
+        peer = Recorder()
+        yield connectPlain(port, peer)
+        peer.transport.write(b"through a graph")
+        yield peer.whenReceived(15)
+        self.assertEqual(bytes(peer.received), b"through a graph")
+        self.assertEqual(graphs[0].childComponents()[0].inboxes["inbox"].size, 4)
+        peer.transport.loseConnection()
+        yield graphs[0].whenDone()
+
+    def test_badArguments(self):
+        self.assertRaises(TypeError, SimpleServer, port=1)
+        self.assertRaises(ValueError, SimpleServer, protocol=Echo)
+        self.assertRaises(ValueError, SimpleServer, protocol=Echo, port=1, endpoint="tcp:1")
+
+
+class ComponentFactoryTests(unittest.TestCase):
+    @defer.inlineCallbacks
+    def test_listenOnEndpoint(self):
+        """
+        A ComponentFactory serves connections on any endpoint, and forgets
+        them when they end.
+        """
+        handlers = []
+        factory = ComponentFactory(keeping(Stubborn, handlers))
+        port = yield serverFromString(reactor, "tcp:0:interface=127.0.0.1").listen(factory)
+        self.addCleanup(port.stopListening)
+        peer = Recorder()
+        yield connectPlain(port.getHost().port, peer)
+        yield peer.whenReceived(5)
+        [protocol] = factory.connections
+        self.assertIs(protocol.handler, handlers[0])
+        peer.transport.loseConnection()
+        yield protocol.whenDone()
+        self.assertEqual(factory.connections, set())
+        self.assertIsInstance(handlers[0].shutdown, producerFinished)
+
+    @defer.inlineCallbacks
+    def test_shutdown(self):
+        """
+        shutdown() asks every handler to stop and fires when they have.
+        """
+        handlers = []
+        factory = ComponentFactory(keeping(Stubborn, handlers))
+        port = yield serverFromString(reactor, "tcp:0:interface=127.0.0.1").listen(factory)
+        self.addCleanup(port.stopListening)
+        peers = [Recorder(), Recorder()]
+        for peer in peers:
+            yield connectPlain(port.getHost().port, peer)
+            yield peer.whenReceived(5)
+        yield factory.shutdown()
+        self.assertEqual([h.shutdown.__class__ for h in handlers], [shutdownMicroprocess] * 2)
+        self.assertEqual((yield defer.gatherResults([p.done for p in peers])), [b"ready"] * 2)
+
+
+class _Hanging:
+    """
+    A client endpoint whose connection attempt never completes.
+    """
+
+    def __init__(self, cancelled):
+        self.cancelled = cancelled
+
+    def connect(self, factory):
+        return defer.Deferred(lambda d: self.cancelled.append(True))
+
+
+class _Resetter(Protocol):
+    """
+    Reset each connection as soon as it is made.
+    """
+
+    def connectionMade(self):
+        self.transport.abortConnection()
+
+
+def _certificate(directory):
+    """
+    Make a self-signed certificate for C{localhost} in C{directory}.
+
+    @return: the path of the key and certificate PEM file, and of a
+        directory holding only the certificate (for C{caCertsDir}).
+    """
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    os.makedirs(os.path.join(directory, "ca"))
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(1)
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    certPem = cert.public_bytes(serialization.Encoding.PEM)
+    keyPem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                               serialization.NoEncryption())
+    keyFile = os.path.join(directory, "server.pem")
+    with open(keyFile, "wb") as f:
+        f.write(keyPem + certPem)
+    with open(os.path.join(directory, "ca", "ca.pem"), "wb") as f:
+        f.write(certPem)
+    return keyFile, os.path.join(directory, "ca")
