@@ -52,7 +52,7 @@ class PipelineTests(unittest.TestCase):
         d = self.assertFailure(graph.whenDone(), ValueError)
 
         def check(_):
-            self.flushLoggedErrors(ValueError)
+            self.assertEqual(len(self.flushLoggedErrors(ValueError)), 1)
             self.assertIsInstance(sink.shutdown, errorOccurred)
             self.assertTrue(all(c.isDone() for c in graph.childComponents()))
 

@@ -340,7 +340,9 @@ class Component:
                 d.callback(result)
 
     def _fail(self, failure):
-        self.log.failure("{name} failed", failure, name=self.name)
+        if not getattr(failure, "componentLogged", False):
+            failure.componentLogged = True
+            self.log.failure("{name} failed", failure, name=self.name)
         if "signal" in self.outboxes:
             try:
                 self.send(errorOccurred("{} failed: {}".format(self.name, failure.getErrorMessage()),

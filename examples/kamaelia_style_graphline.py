@@ -1,0 +1,88 @@
+"""
+A graphline in Kamaelia's style: a ticker that a chooser drives round a
+playlist, with a clock component pressing "NEXT" every so often.
+
+    python examples/kamaelia_style_graphline.py --ticks 5
+
+Kamaelia's slideshow wires buttons to a Chooser and the Chooser to an Image;
+here a Clock stands in for the buttons and a Printer for the image, so it runs
+anywhere.
+"""
+
+import argparse
+
+from twisted.internet import task
+
+from kamaelia_twisted import Component, Graphline, producerFinished
+
+
+class Clock(Component):
+    """
+    Send C{msg} on C{outbox} every C{interval} seconds, C{ticks} times.
+    """
+
+    interval, ticks, msg = 0.1, 3, "NEXT"
+
+    def main(self):
+        for _ in range(self.ticks):
+            yield task.deferLater(self.reactor, self.interval, lambda: None)
+            self.send(self.msg)
+        self.send(producerFinished(self), "signal")
+
+
+class Playlist(Component):
+    """
+    Answer each "NEXT" with the next item, round and round.
+    """
+
+    def main(self):
+        position = 0
+        while True:
+            while self.dataReady("inbox"):
+                if self.recv("inbox") == "NEXT":
+                    self.send(self.items[position % len(self.items)])
+                    position += 1
+            finished = self.checkShutdown()
+            if finished:
+                self.send(finished, "signal")
+                return
+            self.pause()
+            yield 1
+
+
+class Printer(Component):
+    """
+    Print what arrives; return the list of it at the end.
+    """
+
+    def main(self):
+        shown = []
+        while True:
+            while self.dataReady("inbox"):
+                shown.append(self.recv("inbox"))
+                print("now showing:", shown[-1])
+            finished = self.checkShutdown()
+            if finished:
+                return shown
+            self.pause()
+            yield 1
+
+
+def makeGraph(ticks=3, interval=0.1):
+    return Graphline(
+        CLOCK=Clock(ticks=ticks, interval=interval),
+        CHOOSER=Playlist(items=["intro.png", "middle.png", "end.png"]),
+        DISPLAY=Printer(),
+        linkages={
+            ("CLOCK", "outbox"): ("CHOOSER", "inbox"),
+            ("CLOCK", "signal"): ("CHOOSER", "control"),
+            ("CHOOSER", "outbox"): ("DISPLAY", "inbox"),
+            ("CHOOSER", "signal"): ("DISPLAY", "control"),
+        },
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description="A Kamaelia-style graphline.")
+    parser.add_argument("--ticks", type=int, default=5)
+    makeGraph(parser.parse_args().ticks).run()
