@@ -3,7 +3,7 @@ Tests for L{kamaelia_twisted.net.protocolcomponent}: Twisted protocols run
 inside graphs, alone, cross-linked, and over real loopback connections.
 """
 
-from twisted.internet import reactor
+from twisted.internet import defer, reactor
 from twisted.internet.error import ConnectionDone, ConnectionLost
 from twisted.internet.protocol import Protocol
 from twisted.internet.testing import StringTransport
@@ -11,7 +11,8 @@ from twisted.protocols import amp
 from twisted.protocols.basic import FileSender, Int32StringReceiver, LineReceiver, NetstringReceiver
 from twisted.trial import unittest
 
-from kamaelia_twisted import Graphline, errorOccurred, producerFinished, shutdownMicroprocess
+from kamaelia_twisted import Component, Graphline, errorOccurred, producerFinished, shutdownMicroprocess
+from kamaelia_twisted.net import SimpleServer, TCPClient
 from kamaelia_twisted.net.protocolcomponent import GraphAddress, ProtocolComponent, ProtocolInputError
 from kamaelia_twisted.util import Collect, DataSource
 
@@ -450,3 +451,130 @@ class AMPTests(unittest.TestCase):
             return self.assertFailure(graph.whenDone(), TypeError)
 
         return d.addCallback(check).addCallback(lambda _: self.flushLoggedErrors(TypeError))
+
+
+class Take(Component):
+    """
+    Keep the first C{count} messages in C{collected}, then send
+    L{producerFinished} on C{signal} and end (or end on shutdown).
+    """
+
+    def __init__(self, count, **attributes):
+        Component.__init__(self, **attributes)
+        self.count = count
+        self.collected = []
+
+    def main(self):
+        while len(self.collected) < self.count:
+            while self.dataReady("inbox") and len(self.collected) < self.count:
+                self.collected.append(self.recv("inbox"))
+            if self.checkShutdown() is not None:
+                break
+            if len(self.collected) < self.count:
+                self.pause()
+            yield 1
+        self.send(producerFinished(self), "signal")
+
+
+def protocolClient(port, protocol, sends, count):
+    """
+    A client graph: a L{TCPClient} to C{port} speaking C{protocol}; C{sends}
+    go to its C{send} inbox; it closes after C{count} parsed units (kept in
+    the returned L{Take}), or when the server closes.
+
+    @return: C{(graph, take)}.
+    """
+    take = Take(count)
+    graph = Graphline(
+        TCP=TCPClient("127.0.0.1", port), PROTO=ProtocolComponent(protocol),
+        SOURCE=DataSource(sends), TAKE=take,
+        linkages={
+            ("TCP", "outbox"): ("PROTO", "inbox"),
+            ("PROTO", "outbox"): ("TCP", "inbox"),
+            ("SOURCE", "outbox"): ("PROTO", "send"),
+            ("PROTO", "parsed"): ("TAKE", "inbox"),
+            ("TCP", "signal"): ("PROTO", "control"),
+            ("PROTO", "signal"): ("TAKE", "control"),
+            ("TAKE", "signal"): ("TCP", "control"),
+        },
+    )
+    return graph, take
+
+
+class Reverse(NetstringReceiver):
+    def stringReceived(self, string):
+        self.sendString(string[::-1])
+
+
+class LoopbackTests(unittest.TestCase):
+    """
+    Servers whose handlers are L{ProtocolComponent}s, and client graphs,
+    over real loopback connections.
+    """
+
+    @defer.inlineCallbacks
+    def serve(self, protocol):
+        server = SimpleServer(protocol=lambda: ProtocolComponent(protocol),
+                              endpoint="tcp:0:interface=127.0.0.1").activate()
+        self.addCleanup(self.stop, server)
+        listening = yield server.whenListening()
+        return listening.getHost().port
+
+    def stop(self, server):
+        server.inboxes["control"].deliver(shutdownMicroprocess())
+        return server.whenDone()
+
+    @defer.inlineCallbacks
+    def test_lines(self):
+        port = yield self.serve(Shout)
+        graph, take = protocolClient(port, LineReceiver, [b"hello", b"world"], 2)
+        yield graph.activate().whenDone()
+        self.assertEqual(take.collected, [b"HELLO", b"WORLD"])
+
+    @defer.inlineCallbacks
+    def test_serverCloses(self):
+        """
+        The server's protocol closes the connection; the client's protocol
+        component ends with the lines received before.
+        """
+        port = yield self.serve(Shout)
+        graph, take = protocolClient(port, LineReceiver, [b"one", b"QUIT", b"never"], 10)
+        yield graph.activate().whenDone()
+        self.assertEqual(take.collected, [b"ONE"])
+        self.assertIsInstance(graph.components["PROTO"].protocol, LineReceiver)
+
+    @defer.inlineCallbacks
+    def test_netstrings(self):
+        port = yield self.serve(Reverse)
+        big = bytes(range(256)) * 300
+        graph, take = protocolClient(port, NetstringReceiver, [b"abc", big, b""], 3)
+        yield graph.activate().whenDone()
+        self.assertEqual(take.collected, [b"cba", big[::-1], b""])
+
+    @defer.inlineCallbacks
+    def test_amp(self):
+        port = yield self.serve(Calculator)
+        commands = [(Sum, {"a": n, "b": 1}) for n in range(20)] + [(Divide, {"a": 1, "b": 0})]
+        graph, take = protocolClient(port, amp.AMP, commands, 21)
+        yield graph.activate().whenDone()
+        self.assertEqual(take.collected[:20], [{"total": n + 1} for n in range(20)])
+        take.collected[20].trap(ZeroDivisionError)
+
+    @defer.inlineCallbacks
+    def test_garbageToServer(self):
+        """
+        A client sending garbage to a netstring server: the server's handler
+        fails with a clear error and closes the connection; the server keeps
+        serving.
+        """
+        port = yield self.serve(Reverse)
+        bad = Graphline(TCP=TCPClient("127.0.0.1", port), SOURCE=DataSource([b"3:abc,", b"garbage"]),
+                        OUT=Collect(),
+                        linkages={("SOURCE", "outbox"): ("TCP", "inbox"), ("TCP", "outbox"): ("OUT", "inbox"),
+                                  ("TCP", "signal"): ("OUT", "control")})
+        yield bad.activate().whenDone()
+        self.assertEqual(b"".join(bad.components["OUT"].collected), b"3:cba,")
+        self.assertEqual(len(self.flushLoggedErrors(ProtocolInputError)), 1)
+        graph, take = protocolClient(port, NetstringReceiver, [b"still", b"here"], 2)
+        yield graph.activate().whenDone()
+        self.assertEqual(take.collected, [b"llits", b"ereh"])
