@@ -20,3 +20,6 @@ __all__ = [
 ]
 
 # Protocols run inside a graph:
+from .protocolcomponent import ProtocolComponent  # noqa: E402
+
+__all__.append("ProtocolComponent")
