@@ -9,6 +9,7 @@ exactly when a test advances it; the slideshow tests use the real reactor.
 
 import importlib.util
 import os
+import sys
 
 os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
@@ -16,6 +17,9 @@ os.environ["PYGAME_HIDE_SUPPORT_PROMPT"] = "1"
 
 import pygame  # noqa: E402
 from twisted.internet import defer, reactor  # noqa: E402
+from twisted.internet.endpoints import TCP4ClientEndpoint, connectProtocol  # noqa: E402
+from twisted.internet.error import ProcessDone  # noqa: E402
+from twisted.internet.protocol import ProcessProtocol  # noqa: E402
 from twisted.internet.task import Clock  # noqa: E402
 from twisted.trial import unittest  # noqa: E402
 
@@ -25,6 +29,7 @@ from kamaelia_twisted.ui.pygame import (  # noqa: E402
 from kamaelia_twisted.ui.pygame.text import getFont, wrapText  # noqa: E402
 
 from .helpers import Relay  # noqa: E402
+from .nethelpers import Recorder as PeerRecorder  # noqa: E402
 
 EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples")
 GREY, WHITE, MAGENTA = (128, 128, 128), (255, 255, 255), (255, 0, 255)
@@ -32,15 +37,17 @@ GREY, WHITE, MAGENTA = (128, 128, 128), (255, 255, 255), (255, 0, 255)
 
 def loadExample(name):
     """
-    Import C{examples/<name>.py} as a module.
+    Import C{examples/<name>.py} as the module C{name}, as running it from
+    there would.
     """
     spec = importlib.util.spec_from_file_location(name, os.path.join(EXAMPLES, name + ".py"))
-    module = importlib.util.module_from_spec(spec)
+    module = sys.modules[name] = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
 slideshowExample = loadExample("slideshow")
+remoteExample = loadExample("slideshow_remote")
 SLIDES = slideshowExample.imageFiles(slideshowExample.IMAGES)
 # Each slide's background colour and the colour at its centre.
 SLIDE_COLOURS = [((200, 40, 40), (255, 220, 0)), ((40, 160, 60), (255, 255, 255)),
@@ -547,3 +554,115 @@ class SlideshowExampleTests(unittest.TestCase):
             open(os.path.join(folder, name), "wb").close()
         self.assertEqual(slideshowExample.imageFiles(folder),
                          [os.path.join(folder, "a.jpg"), os.path.join(folder, "b.PNG")])
+
+
+class ScriptProcess(ProcessProtocol):
+    """
+    An example script run as a child process: C{whenPrinted(text)} fires
+    with the output once it contains C{text}; C{ended} fires with the reason
+    it ended.
+    """
+
+    def __init__(self):
+        self.output = ""
+        self.ended = defer.Deferred()
+        self._waiters = []
+
+    def whenPrinted(self, text):
+        d = defer.Deferred()
+        self._waiters.append((text, d))
+        self.outReceived(b"")
+        return d
+
+    def outReceived(self, data):
+        self.output += data.decode("utf-8", "replace")
+        for waiter in [w for w in self._waiters if w[0] in self.output]:
+            self._waiters.remove(waiter)
+            waiter[1].callback(self.output)
+
+    errReceived = outReceived
+
+    def processEnded(self, reason):
+        self.ended.callback(reason.value)
+
+
+class RemoteSlideshowExampleTests(unittest.TestCase):
+    """
+    The slideshow with its TCP remote control: commands from a real client
+    over loopback change the image.
+    """
+
+    timeout = 30
+
+    def setUp(self):
+        self.addCleanup(pygame.display.quit)
+        self.addCleanup(lambda: PygameDisplay.getDisplay(reactor).close())
+
+    @defer.inlineCallbacks
+    def test_remoteCommands(self):
+        graph = remoteExample.remoteSlideshow(SLIDES, endpoint="tcp:0:interface=127.0.0.1")
+        show = graph.components["SLIDESHOW"]
+        image = show.components["IMAGE"]
+        shown = Recorder()
+        show.addChildren(shown)
+        show.link((image, "outbox"), (shown, "inbox"))
+        graph.activate()
+        port = yield graph.components["SERVER"].whenListening()
+        peer = yield connectProtocol(TCP4ClientEndpoint(reactor, "127.0.0.1", port.getHost().port),
+                                     PeerRecorder())
+        peer.transport.write(b"NEXT\nlast\r\nJUMP\n")
+        messages = yield shown.whenCount(3)
+        self.assertEqual(messages, [SLIDES[0], SLIDES[1], SLIDES[3]])
+        replies = b"OK NEXT\nOK LAST\nERROR unknown command; try NEXT PREV FIRST LAST SAME\n"
+        yield peer.whenReceived(len(replies))
+        self.assertEqual(bytes(peer.received), replies)
+
+        display = PygameDisplay.getDisplay(reactor)
+        yield display.whenUpdated()
+        imageRect = pygame.Rect(image.position, image.size)
+        self.assertEqual(areaBytes(display.surface, imageRect),
+                         areaBytes(expectedImage(SLIDES[3], image.size), ((0, 0), image.size)))
+
+        click(centreOf(show.components["PREVIOUS"]))
+        messages = yield shown.whenCount(4)
+        self.assertEqual(messages[-1], SLIDES[2])
+
+        peer.transport.loseConnection()
+        yield peer.done
+        post(pygame.QUIT)
+        yield graph.whenDone()
+        self.assertTrue(graph.components["BACKPLANE"].isDone())
+        self.assertTrue(graph.components["SERVER"].isDone())
+        self.assertFalse(display.isOpen())
+
+    @defer.inlineCallbacks
+    def test_script(self):
+        """
+        The script listens, obeys a command, and ends cleanly on SIGTERM.
+        """
+        script = ScriptProcess()
+        environment = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy",
+                           PYTHONPATH=os.pathsep.join([os.path.dirname(EXAMPLES)] + sys.path))
+        process = reactor.spawnProcess(
+            script, sys.executable,
+            [sys.executable, os.path.join(EXAMPLES, "slideshow_remote.py"), "--port", "0",
+             "--interface", "127.0.0.1"],
+            env=environment)
+        self.addCleanup(self.killed, process, script)
+        output = yield script.whenPrinted("\n")
+        self.assertTrue(output.startswith("remote control on port "), output)
+        port = int(output.split()[-1])
+        peer = yield connectProtocol(TCP4ClientEndpoint(reactor, "127.0.0.1", port), PeerRecorder())
+        peer.transport.write(b"NEXT\n")
+        yield peer.whenReceived(len(b"OK NEXT\n"))
+        self.assertEqual(bytes(peer.received), b"OK NEXT\n")
+        peer.transport.loseConnection()
+        yield peer.done
+        process.signalProcess("TERM")
+        reason = yield script.ended
+        self.assertIsInstance(reason, ProcessDone, script.output)
+
+    def killed(self, process, script):
+        if process.pid is not None:
+            process.signalProcess("KILL")
+        return script.ended

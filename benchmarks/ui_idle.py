@@ -1,0 +1,137 @@
+"""
+CPU used by an idle pygame display: the slideshow showing one image with no
+events for a few seconds, against a bare reactor and against the usual
+pygame main loop (poll events, redraw, C{clock.tick(60)}), each in its own
+process under C{/usr/bin/time}, with SDL's dummy video driver unless
+SDL_VIDEODRIVER says otherwise.
+
+    python benchmarks/ui_idle.py [--seconds 10]
+"""
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WARMUP = 2.0  # seconds before measuring: window open, first image drawn, pump idle
+
+
+def cpuSeconds():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def bareReactor(seconds):
+    from twisted.internet import reactor
+
+    reactor.callLater(WARMUP, _measure, reactor, seconds, reactor.stop)
+    reactor.run()
+
+
+def slideshow(seconds, pollRate=None):
+    sys.path.insert(0, os.path.join(ROOT, "examples"))
+    from twisted.internet import reactor
+
+    from kamaelia_twisted.ui.pygame import PygameDisplay
+    from slideshow import IMAGES, imageFiles
+    from slideshow import slideshow as makeSlideshow
+
+    if pollRate is not None:
+        PygameDisplay.idleRate = PygameDisplay.activeRate = pollRate
+    graph = makeSlideshow(imageFiles(IMAGES))
+    reactor.callLater(WARMUP, _measure, reactor, seconds, lambda: PygameDisplay.getDisplay(reactor).close())
+    graph.run()
+
+
+def slideshowAlways60(seconds):
+    slideshow(seconds, pollRate=60)
+
+
+def naiveLoop(seconds, redraw=True):
+    os.environ["PYGAME_HIDE_SUPPORT_PROMPT"] = "1"
+    import time
+
+    import pygame
+
+    pygame.display.init()
+    screen = pygame.display.set_mode((656, 536))
+    picture = pygame.transform.smoothscale(
+        pygame.image.load(os.path.join(ROOT, "examples", "images", "slide1.png")), (640, 480))
+    clock = pygame.time.Clock()
+    start = end = None
+    while end is None or time.monotonic() < end:
+        for event in pygame.event.get():
+            if event.type == pygame.QUIT:
+                return
+        if redraw:
+            screen.blit(picture, (8, 48))
+            pygame.display.flip()
+        clock.tick(60)
+        if start is None and pygame.time.get_ticks() >= WARMUP * 1000:
+            start, end = cpuSeconds(), time.monotonic() + seconds
+    print(cpuSeconds() - start)
+
+
+def eventLoop(seconds):
+    naiveLoop(seconds, redraw=False)
+
+
+def _measure(reactor, seconds, stop):
+    start = cpuSeconds()
+
+    def done():
+        print(cpuSeconds() - start)
+        stop()
+
+    reactor.callLater(seconds, done)
+
+
+CHILDREN = [
+    ("bare", bareReactor, "bare reactor, nothing scheduled"),
+    ("slideshow", slideshow, "slideshow, pump 60 Hz, 10 Hz when idle"),
+    ("slideshow60", slideshowAlways60, "slideshow, pump always 60 Hz"),
+    ("events", eventLoop, "pygame loop: events, tick(60)"),
+    ("naive", naiveLoop, "pygame loop: events, blit+flip, tick(60)"),
+]
+
+
+def runChild(name, seconds):
+    """
+    Run child C{name} under /usr/bin/time; return its idle CPU seconds and
+    /usr/bin/time's line for the whole process.
+    """
+    environment = dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT] + sys.path))
+    environment.setdefault("SDL_VIDEODRIVER", "dummy")
+    environment.setdefault("SDL_AUDIODRIVER", "dummy")
+    command = [sys.executable, __file__, "--child", name, str(seconds)]
+    timed = ["/usr/bin/time", "-f", "%e s elapsed, %U s user, %S s system, %P CPU"] + command
+    result = subprocess.run(timed, check=True, capture_output=True, text=True, env=environment)
+    return float(result.stdout.split()[-1]), result.stderr.strip().splitlines()[-1]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        name, seconds = args.child
+        dict((n, f) for n, f, _ in CHILDREN)[name](float(seconds))
+        return
+    results = [(label, name) + runChild(name, args.seconds) for name, _, label in CHILDREN]
+    naive = results[-1][2]
+    print("CPU used in {:g} s of wall time after {:g} s of start-up (SDL video driver: {})".format(
+        args.seconds, WARMUP, os.environ.get("SDL_VIDEODRIVER", "dummy")))
+    print("{:<42} {:>9} {:>8} {:>14}".format("process", "CPU s", "% core", "naive / this"))
+    for label, _, cpu, _ in results:
+        ratio = "{:,.0f}x".format(naive / cpu) if cpu else "-"
+        print("{:<42} {:>9.4f} {:>7.2f}% {:>14}".format(label, cpu, 100 * cpu / args.seconds, ratio))
+    print("\nWhole processes under /usr/bin/time (start-up included):")
+    for _, name, _, line in results:
+        print("{:<12} {}".format(name, line))
+
+
+if __name__ == "__main__":
+    main()
