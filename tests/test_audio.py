@@ -1,0 +1,339 @@
+"""
+Tests for L{kamaelia_twisted.audio}: L{AudioPlayback} on SDL's C{dummy} and
+C{disk} audio drivers, and L{WavWriter}.
+"""
+
+import os
+import wave
+
+import numpy
+import pygame
+from twisted.trial import unittest
+
+from kamaelia_twisted import Component, Graphline, Pipeline, errorOccurred, producerFinished, shutdownMicroprocess
+from kamaelia_twisted.audio import (
+    AOAudioPlaybackAdaptor, AudioDeviceError, AudioPlayback, PCMStreamError, PlaybackProgress, WavWriter,
+)
+from kamaelia_twisted.codec.pcm import PCMChunk
+from kamaelia_twisted.util import Collect, DataSource
+
+
+def tone(seconds, rate, channels, frequency=440.0, amplitude=8000, start=0):
+    """
+    Return C{seconds} of a sine wave as PCM bytes, each channel at a multiple
+    of C{frequency} and a fraction of C{amplitude}, from frame C{start}.
+    """
+    frames = numpy.arange(start, start + int(round(seconds * rate)))
+    waves = [amplitude / (c + 1) * numpy.sin(2 * numpy.pi * frequency * (c + 1) * frames / rate)
+             for c in range(channels)]
+    return numpy.stack(waves, axis=1).round().astype("<i2").tobytes()
+
+
+def chunked(data, rate, channels, seconds):
+    """
+    Split PCM bytes into L{PCMChunk}s of C{seconds} each.
+    """
+    step = int(round(seconds * rate)) * 2 * channels
+    return [PCMChunk(data[i:i + step], rate, channels) for i in range(0, len(data), step)]
+
+
+class AudioDriverMixin:
+    """
+    Run each test on an SDL audio driver chosen by L{useDriver}, closing the
+    mixer afterwards.
+    """
+
+    def useDriver(self, driver, **variables):
+        variables["SDL_AUDIODRIVER"] = driver
+        for name, value in variables.items():
+            self.addCleanup(self._restore, name, os.environ.get(name))
+            os.environ[name] = value
+        self.addCleanup(pygame.mixer.quit)
+
+    def _restore(self, name, value):
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+    def play(self, chunks, player):
+        """
+        Play C{chunks} through C{player}, collecting its progress reports.
+
+        @return: a Deferred firing with the graph's components once it ends.
+        """
+        monitor = Collect()
+        graph = Graphline(
+            SRC=DataSource(chunks), PLAY=player, MON=monitor,
+            linkages={
+                ("SRC", "outbox"): ("PLAY", "inbox"), ("SRC", "signal"): ("PLAY", "control"),
+                ("PLAY", "progress"): ("MON", "inbox"), ("PLAY", "signal"): ("MON", "control"),
+            },
+        ).activate()
+        return graph.whenDone().addCallback(lambda _: (player, monitor))
+
+
+class PlaybackTests(AudioDriverMixin, unittest.TestCase):
+    def setUp(self):
+        self.useDriver("dummy")
+
+    def test_pacedByDevice(self):
+        """
+        1 s of audio is played no faster than real time as the device takes
+        it, while the buffer stays within its bound; the reports end at the
+        stream's duration with nothing left buffered.
+        """
+        chunks = chunked(tone(1.0, 22050, 1), 22050, 1, 0.02)
+        player = AudioPlayback(bufferSeconds=0.5, segmentSeconds=0.1)
+
+        def check(result):
+            player, monitor = result
+            reports = monitor.collected
+            self.assertTrue(all(isinstance(r, PlaybackProgress) for r in reports))
+            played = [r.played for r in reports]
+            self.assertEqual(played, sorted(played))
+            self.assertGreater(len(set(played)), 5)
+            self.assertLessEqual(max(r.buffered for r in reports), 0.5 + 1e-9)
+            start = reports[0].at
+            for report in reports:
+                # The device's own buffer may run ahead of the clock a little.
+                self.assertLessEqual(report.played, report.at - start + 0.1)
+            self.assertAlmostEqual(reports[-1].played, 1.0, places=9)
+            self.assertEqual(reports[-1].buffered, 0)
+            self.assertAlmostEqual(player.secondsPlayed, 1.0, places=9)
+            self.assertIsInstance(monitor.shutdown, producerFinished)
+            self.assertIsNone(pygame.mixer.get_init())
+
+        return self.play(chunks, player).addCallback(check)
+
+    def test_boundedInbox(self):
+        """
+        The player's inbox holds C{inboxSize} chunks, so a fast sender waits.
+        """
+        player = AudioPlayback(inboxSize=3)
+        self.assertEqual(player.inboxes["inbox"].size, 3)
+        for n in range(3):
+            player.inboxes["inbox"].deliver(PCMChunk(b"\0\0", 8000, 1))
+        self.assertTrue(player.inboxes["inbox"].isFull())
+
+    def test_formatChange(self):
+        """
+        The mixer is reopened for each rate and channel count, after the
+        audio before the change has played.
+        """
+        opened = []
+
+        class RecordingPlayback(AudioPlayback):
+            def _openMixer(self, streamFormat):
+                AudioPlayback._openMixer(self, streamFormat)
+                opened.append((pygame.mixer.get_init(), round(self.secondsPlayed, 9)))
+
+        chunks = (chunked(tone(0.3, 22050, 1), 22050, 1, 0.05)
+                  + chunked(tone(0.2, 16000, 2), 16000, 2, 0.05))
+        player = RecordingPlayback(segmentSeconds=0.1)
+
+        def check(result):
+            player, monitor = result
+            self.assertEqual(opened, [((22050, -16, 1), 0.0), ((16000, -16, 2), 0.3)])
+            self.assertAlmostEqual(monitor.collected[-1].played, 0.5, places=9)
+
+        return self.play(chunks, player).addCallback(check)
+
+    def test_shutdownStopsAtOnce(self):
+        """
+        C{shutdownMicroprocess} stops playback without playing the rest.
+        """
+        class StopWhenPlaying(Component):
+            def main(self):
+                while True:
+                    while self.dataReady("inbox"):
+                        if self.recv("inbox").played:
+                            self.send(shutdownMicroprocess(self))
+                            return
+                    self.pause()
+                    yield 1
+
+        player = AudioPlayback(segmentSeconds=0.1)
+        stopper = StopWhenPlaying()
+        monitor = Collect()
+        graph = Graphline(
+            SRC=DataSource(chunked(tone(10.0, 8000, 1), 8000, 1, 0.1)), PLAY=player, STOP=stopper, MON=monitor,
+            linkages={
+                ("SRC", "outbox"): ("PLAY", "inbox"), ("PLAY", "progress"): ("STOP", "inbox"),
+                ("STOP", "outbox"): ("PLAY", "control"), ("PLAY", "signal"): ("MON", "control"),
+            },
+        ).activate()
+
+        def check(_):
+            self.assertIsInstance(monitor.shutdown, shutdownMicroprocess)
+            self.assertAlmostEqual(player.secondsPlayed, 0.1, places=9)
+            self.assertIsNone(pygame.mixer.get_init())
+
+        return graph.whenDone().addCallback(check)
+
+    def test_nothingToPlay(self):
+        """
+        A stream with no audio ends at once without opening the mixer.
+        """
+        def check(result):
+            player, monitor = result
+            self.assertEqual(player.secondsPlayed, 0)
+            self.assertIsInstance(monitor.shutdown, producerFinished)
+            self.assertIsNone(pygame.mixer.get_init())
+
+        return self.play([], AudioPlayback()).addCallback(check)
+
+    def assertPlaybackFails(self, chunks, exceptionType, reason):
+        """
+        Playing C{chunks} fails with C{exceptionType}: the graph stops, even
+        the sender blocked on the player's full inbox, and C{errorOccurred}
+        with C{reason} goes out on C{signal}, the mixer closed.
+        """
+        monitor = Collect()
+        player = AudioPlayback(inboxSize=2)
+        graph = Pipeline(DataSource(chunks), player, monitor).activate()
+        d = self.assertFailure(graph.whenDone(), exceptionType)
+
+        def check(error):
+            self.assertEqual(str(error), reason)
+            self.assertTrue(self.flushLoggedErrors(exceptionType))
+            self.assertIsInstance(monitor.shutdown, errorOccurred)
+            self.assertIn(reason, monitor.shutdown.reason)
+            self.assertIsNone(pygame.mixer.get_init())
+
+        return d.addCallback(check)
+
+    def test_badMessage(self):
+        good = PCMChunk(tone(0.1, 8000, 1), 8000, 1)
+        return self.assertPlaybackFails(
+            [good, "noise"] + [good] * 5, PCMStreamError,
+            "expected a PCMChunk, got 'noise' after 0.000 s played")
+
+    def test_partialFrame(self):
+        return self.assertPlaybackFails(
+            [PCMChunk(b"\0\0\0", 8000, 1)], PCMStreamError,
+            "3 bytes of PCM are not whole 1-channel frames after 0.000 s played")
+
+    def test_noDevice(self):
+        self.useDriver("nonesuch")
+        chunks = chunked(tone(1.0, 8000, 1), 8000, 1, 0.1)
+        return self.assertPlaybackFails(
+            chunks, AudioDeviceError, "cannot play 8000 Hz 1 ch audio: Audio target 'nonesuch' not available")
+
+    def test_kamaeliaName(self):
+        self.assertIs(AOAudioPlaybackAdaptor, AudioPlayback)
+
+
+class DiskOutputTests(AudioDriverMixin, unittest.TestCase):
+    def test_samplesReachTheDevice(self):
+        """
+        What the disk driver writes is the stream, sample for sample, with
+        only silence around it.
+        """
+        path = self.mktemp()
+        self.useDriver("disk", SDL_DISKAUDIOFILE=path)
+        data = tone(0.5, 16000, 2)
+        chunks = chunked(data, 16000, 2, 0.03)
+
+        def check(result):
+            with open(path, "rb") as f:
+                written = f.read()
+            at = written.find(data)
+            self.assertNotEqual(at, -1)
+            silence = numpy.frombuffer(written[:at] + written[at + len(data):], "<i2")
+            self.assertEqual(numpy.count_nonzero(silence), 0)
+            samples = numpy.frombuffer(written, "<i2").astype(float)
+            expected = numpy.frombuffer(data, "<i2").astype(float)
+            self.assertAlmostEqual(numpy.sum(samples ** 2) / numpy.sum(expected ** 2), 1.0)
+
+        return self.play(chunks, AudioPlayback(segmentSeconds=0.1)).addCallback(check)
+
+
+class WavWriterTests(unittest.TestCase):
+    def write(self, messages):
+        """
+        Write C{messages} to a new WAV file.
+
+        @return: a Deferred firing with the path, the writer and the collected
+            shutdown message.
+        """
+        path = self.mktemp()
+        writer = WavWriter(path)
+        sink = Collect()
+        graph = Pipeline(DataSource(messages), writer, sink).activate()
+        return path, writer, sink, graph.whenDone()
+
+    def readWave(self, path):
+        with wave.open(path, "rb") as w:
+            return (w.getframerate(), w.getnchannels(), w.getsampwidth(), w.getnframes(),
+                    w.readframes(w.getnframes()))
+
+    def test_framesExact(self):
+        data = os.urandom(44100 * 4 + 4 * 7)
+        chunks = chunked(data, 44100, 2, 0.1)
+        path, writer, sink, d = self.write(chunks)
+
+        def check(_):
+            self.assertEqual(self.readWave(path), (44100, 2, 2, 44107, data))
+            self.assertIsInstance(sink.shutdown, producerFinished)
+            self.assertEqual(writer.framesWritten, 44107)
+            return writer.whenDone().addCallback(self.assertEqual, 44107)
+
+        return d.addCallback(check)
+
+    def assertWriteFails(self, messages, reason, keptFrames):
+        """
+        Writing C{messages} fails with a L{PCMStreamError} saying C{reason}
+        (after the file name); the file keeps the C{keptFrames} written before.
+        """
+        path, writer, sink, d = self.write(messages)
+        self.assertFailure(d, PCMStreamError)
+
+        def check(error):
+            self.assertEqual(str(error), "{}: {}".format(path, reason))
+            self.flushLoggedErrors(PCMStreamError)
+            self.assertIsInstance(sink.shutdown, errorOccurred)
+            self.assertIn(reason, sink.shutdown.reason)
+            if keptFrames is None:
+                self.assertFalse(os.path.exists(path))
+            else:
+                self.assertEqual(self.readWave(path)[3], keptFrames)
+
+        return d.addCallback(check)
+
+    def test_formatChange(self):
+        first = PCMChunk(tone(0.5, 44100, 2), 44100, 2)
+        second = PCMChunk(tone(0.5, 22050, 1), 22050, 1)
+        return self.assertWriteFails(
+            [first, second], "stream format changed from 44100 Hz 2 ch to 22050 Hz 1 ch after 22050 frames", 22050)
+
+    def test_badMessage(self):
+        return self.assertWriteFails(
+            [PCMChunk(b"\1\0" * 10, 8000, 1), b"raw bytes"],
+            "expected a PCMChunk, got b'raw bytes' after 10 frames", 10)
+
+    def test_badMessageFirst(self):
+        return self.assertWriteFails([42], "expected a PCMChunk, got 42 after 0 frames", None)
+
+    def test_noAudio(self):
+        path, writer, sink, d = self.write([])
+
+        def check(_):
+            self.assertFalse(os.path.exists(path))
+            self.assertIsInstance(sink.shutdown, producerFinished)
+            return writer.whenDone().addCallback(self.assertEqual, 0)
+
+        return d.addCallback(check)
+
+    def test_unwritablePath(self):
+        path = os.path.join(self.mktemp(), "missing", "out.wav")
+        writer = WavWriter(path)
+        sink = Collect()
+        d = self.assertFailure(Pipeline(DataSource([]), writer, sink).activate().whenDone(), FileNotFoundError)
+
+        def check(error):
+            self.flushLoggedErrors(FileNotFoundError)
+            self.assertIsInstance(sink.shutdown, errorOccurred)
+            self.assertIn("No such file or directory", sink.shutdown.reason)
+
+        return d.addCallback(check)
