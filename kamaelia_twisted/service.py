@@ -51,15 +51,16 @@ def askToStop(component, sender=None):
     return True
 
 
-def makeGraph(graphFactory):
+def makeGraph(graphFactory, **arguments):
     """
-    Call C{graphFactory} and check that it returned a component.
+    Call C{graphFactory(**arguments)} and check that it returned a component.
 
     @raise TypeError: if it returned something else.
     """
-    graph = graphFactory()
+    graph = graphFactory(**arguments)
     if not isinstance(graph, Component):
-        raise TypeError("{!r} returned {!r}, not a component".format(graphFactory, graph))
+        raise TypeError("{} returned {!r}, not a component".format(
+            getattr(graphFactory, "__qualname__", repr(graphFactory)), graph))
     return graph
 
 
@@ -106,6 +107,7 @@ class GraphService(Service):
         Service.startService(self)
         self._stopping = False
         graph = self.graph
+        self.log.info("running graph {graph}", graph=graph.name)
         graph.activate().whenDone().addBoth(self._ended, graph)
 
     def _ended(self, result, graph):
@@ -114,6 +116,7 @@ class GraphService(Service):
         if self._timer is not None and self._timer.active():
             self._timer.cancel()
         if self._stopping:
+            self.log.info("graph {graph} stopped", graph=graph.name)
             return
         if isinstance(result, Failure):
             self.log.error("graph {graph} failed while its service was running: {why}",

@@ -103,10 +103,10 @@ class GraphServiceTests(unittest.TestCase):
 
         def check(_):
             self.assertEqual(sink.collected, [1, 2])
-            self.assertEqual(len(service.logged), 1)
-            level, text = service.logged[0]
-            self.assertEqual(level, "warn")
-            self.assertIn("{} ended by itself".format(service.graph.name), text)
+            name = service.graph.name
+            self.assertEqual(service.logged, [
+                ("info", "running graph {}".format(name)),
+                ("warn", "graph {} ended by itself, returning None".format(name))])
             return service.stopService()
 
         return service.graph.whenDone().addCallback(check)
@@ -118,7 +118,7 @@ class GraphServiceTests(unittest.TestCase):
 
         def check(_):
             self.flushLoggedErrors(ValueError)
-            self.assertEqual(service.logged, [(
+            self.assertEqual(service.logged[1:], [(
                 "error", "graph {} failed while its service was running: bad message 'bad'".format(
                     service.graph.name))])
             return service.stopService()
@@ -152,9 +152,10 @@ class StubbornGraphTests(unittest.TestCase):
         self.clock.advance(0)
         self.assertTrue(stopped.called)
         self.assertTrue(graph.isDone())
-        self.assertEqual([level for level, text in service.logged], ["warn"])
-        self.assertIn("did not stop within 5s; asking each of {}, {} to stop".format(graph.name, sink.name),
-                      service.logged[0][1])
+        self.assertEqual(service.logged[1:], [
+            ("warn", "graph {0} did not stop within 5s; asking each of {0}, {1} to stop".format(
+                graph.name, sink.name)),
+            ("info", "graph {} stopped".format(graph.name))])
         self.assertEqual(self.clock.getDelayedCalls(), [])
 
     def test_givesUp(self):
@@ -172,6 +173,6 @@ class StubbornGraphTests(unittest.TestCase):
         self.clock.advance(0.1)
         self.assertTrue(stopped.called)
         self.assertFalse(stubborn.isDone())
-        self.assertEqual([level for level, text in service.logged], ["warn", "error"])
-        self.assertIn("stopping without {}, {}".format(service.graph.name, stubborn.name), service.logged[1][1])
+        self.assertEqual([level for level, text in service.logged], ["info", "warn", "error"])
+        self.assertIn("stopping without {}, {}".format(service.graph.name, stubborn.name), service.logged[2][1])
         self.assertEqual(self.clock.getDelayedCalls(), [])
