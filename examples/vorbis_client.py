@@ -1,0 +1,36 @@
+"""
+Kamaelia's Ogg Vorbis client: receive a stream, decode it and play it::
+
+    Pipeline(TCPClient(host, port), VorbisDecode(), AOAudioPlaybackAdaptor())
+
+    python examples/vorbis_client.py --host 127.0.0.1 --port 1500
+    python examples/vorbis_client.py --port 1500 --wav received.wav
+
+It ends when the server closes the stream and the audio has played (or has
+been written with C{--wav}); it exits with 1 if the stream failed.
+"""
+
+import argparse
+import sys
+
+from kamaelia_twisted.codec.vorbisstream import pcmSink, vorbisClient
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Play (or save) an Ogg Vorbis stream from a TCP server.")
+    parser.add_argument("--host", default="127.0.0.1", help="the server (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=1500, help="the server's port (default 1500)")
+    parser.add_argument("--wav", help="write the audio to this WAV file instead of playing it")
+    options = parser.parse_args(argv)
+    client = vorbisClient(options.host, options.port, sink=pcmSink(options.wav))
+    decoder = client.childComponents()[1]
+    try:
+        client.run()
+    except Exception as error:
+        sys.exit("vorbis_client: {}".format(error))
+    where = options.wav or "the sound device"
+    print("received {:.1f} s of audio ({:,} bytes) to {}".format(decoder.secondsDecoded, decoder.bytesDecoded, where))
+
+
+if __name__ == "__main__":
+    main()
