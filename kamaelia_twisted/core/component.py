@@ -22,6 +22,7 @@ C{yield someDeferred} sleeps until the Deferred fires::
 
 from itertools import count
 from types import GeneratorType
+from weakref import WeakSet
 
 from twisted.internet.defer import Deferred, fail, gatherResults, succeed
 from twisted.logger import Logger
@@ -33,6 +34,7 @@ from .linkage import Linkage
 from .scheduler import Scheduler
 
 _ids = count(1)
+_logged = WeakSet()  # exceptions already logged: a parent failing of its child's does not log again
 _INITIAL, _ACTIVE, _DONE = "initial", "active", "done"
 
 
@@ -340,8 +342,8 @@ class Component:
                 d.callback(result)
 
     def _fail(self, failure):
-        if not getattr(failure, "componentLogged", False):
-            failure.componentLogged = True
+        if failure.value not in _logged:
+            _logged.add(failure.value)
             self.log.failure("{name} failed", failure, name=self.name)
         if "signal" in self.outboxes:
             try:
