@@ -28,13 +28,10 @@ from twisted.logger import (
     textFileLogObserver,
 )
 
-import kamaelia_twisted
 from kamaelia_twisted import Component, shutdownMicroprocess
-from kamaelia_twisted.audio import AudioPlayback, WavWriter
 from kamaelia_twisted.codec import vorbisFileInfo
-from kamaelia_twisted.codec.vorbisstream import vorbisClient, vorbisServer
+from kamaelia_twisted.codec.vorbisstream import SAMPLE, pcmSink, vorbisClient, vorbisServer
 
-SAMPLE = os.path.join(os.path.dirname(kamaelia_twisted.__file__), "media", "sample.ogg")
 DEFAULT_WAV = os.path.join(tempfile.gettempdir(), "kamaelia_stream_demo.wav")
 _PROBE = "import pygame.mixer as m; m.init(); m.quit()"
 
@@ -128,7 +125,7 @@ class StreamDemo(Component):
                               reactor=self.reactor)
         self.addChildren(server)
         port = (yield server.whenListening()).getHost().port
-        sink = WavWriter(self.wav) if self.wav else AudioPlayback()
+        sink = pcmSink(self.wav, reactor=self.reactor)
         client = vorbisClient("127.0.0.1", port, sink=sink, reactor=self.reactor)
         decoder = client.childComponents()[1]
         status = StatusLine(lambda playback: self.describe(decoder, sink, playback), self.interval,

@@ -11,14 +11,11 @@ Listen to it with C{examples/vorbis_client.py}. Stop it with Ctrl-C.
 """
 
 import argparse
-import os
 import sys
 
-import kamaelia_twisted
 from kamaelia_twisted.codec import VorbisError, vorbisFileInfo
-from kamaelia_twisted.codec.vorbisstream import vorbisServer
+from kamaelia_twisted.codec.vorbisstream import SAMPLE, vorbisServer
 
-SAMPLE = os.path.join(os.path.dirname(kamaelia_twisted.__file__), "media", "sample.ogg")
 
 
 def endpointDescription(port):

@@ -53,6 +53,56 @@ class EchoOptions(GraphOptions):
         return SimpleServer(protocol=lambda: ProtocolComponent(Echo), endpoint=self["port"])
 
 
+# Ogg Vorbis streaming: Kamaelia's Vorbis server and client as commands.
+
+
+class VorbisServerOptions(GraphOptions):
+    """
+    C{vorbis-server}: stream an Ogg Vorbis file to every client, at its bitrate.
+    """
+
+    synopsis = "[--file OGG] [--port ENDPOINT] [--speed N] [--bitrate BITS_PER_SECOND]"
+    longdesc = ("Send the file to each client that connects, paced like a live stream: "
+                "SimpleServer(protocol=lambda: ReadFileAdaptor(file, readmode='bitrate', bitrate=...)).")
+    optParameters = [
+        ["file", "f", None, "The Ogg Vorbis file (default: the bundled sample)."],
+        ["port", "p", "tcp:1500", "The server endpoint to listen on."],
+        ["speed", "s", 1.0, "Send N times faster than the bitrate.", float],
+        ["bitrate", "b", None, "Bits per second (default: the file's).", int],
+    ]
+
+    def makeGraph(self):
+        from .codec import VorbisError
+        from .codec.vorbisstream import SAMPLE, vorbisServer
+
+        try:
+            return vorbisServer(self["file"] or SAMPLE, endpoint=self["port"], speed=self["speed"],
+                                bitrate=self["bitrate"])
+        except (OSError, VorbisError, ValueError) as error:
+            raise usage.UsageError("vorbis-server: {}".format(error)) from error
+
+
+class VorbisClientOptions(GraphOptions):
+    """
+    C{vorbis-client}: play (or save) the stream of a Vorbis server; twistd
+    ends when the stream does.
+    """
+
+    synopsis = "[--host HOST] [--port PORT] [--wav FILE]"
+    longdesc = ("Pipeline(TCPClient(host, port), VorbisDecode(), AOAudioPlaybackAdaptor()), "
+                "or a WavWriter with --wav; the reactor stops when the stream has ended.")
+    optParameters = [
+        ["host", None, "127.0.0.1", "The server's host."],
+        ["port", "p", 1500, "The server's port.", int],
+        ["wav", "w", None, "Write the audio to this WAV file instead of playing it."],
+    ]
+
+    def makeGraph(self):
+        from .codec.vorbisstream import pcmSink, stopReactorWhenDone, vorbisClient
+
+        return stopReactorWhenDone(vorbisClient(self["host"], self["port"], sink=pcmSink(self["wav"])))
+
+
 class Options(usage.Options):
     """
     C{twistd kamaelia} options.
@@ -69,6 +119,8 @@ class Options(usage.Options):
     ]
     subCommands = [
         ["echo", None, EchoOptions, "Echo server."],
+        ["vorbis-server", None, VorbisServerOptions, "Stream an Ogg Vorbis file to every client."],
+        ["vorbis-client", None, VorbisClientOptions, "Play or save an Ogg Vorbis stream."],
     ]
 
     def __init__(self):

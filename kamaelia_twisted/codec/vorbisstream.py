@@ -14,12 +14,19 @@ which are, in Kamaelia's words::
     Pipeline(TCPClient("127.0.0.1", 1500), VorbisDecode(), AOAudioPlaybackAdaptor())
 """
 
+import os
+
 from ..audio import AOAudioPlaybackAdaptor, WavWriter
 from ..chassis.pipeline import Pipeline
 from ..file import ReadFileAdaptor
 from ..net import SimpleServer, TCPClient
 from .vorbis import VorbisDecode
 from .vorbisinfo import vorbisFileInfo
+
+SAMPLE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "media", "sample.ogg")
+"""
+The bundled sample: 14 s of 44.1 kHz stereo Ogg Vorbis.
+"""
 
 
 def vorbisServer(filename, port=None, endpoint=None, speed=1.0, bitrate=None, reactor=None):
@@ -80,3 +87,19 @@ def vorbisClient(host=None, port=None, endpoint=None, sink=None, reactor=None):
         sink if sink is not None else pcmSink(reactor=reactor),
         reactor=reactor,
     )
+
+
+def stopReactorWhenDone(graph):
+    """
+    Stop C{graph}'s reactor once C{graph} has ended, however it ended: for a
+    one-shot client run by a service (C{twistd -n kamaelia vorbis-client}).
+
+    @return: C{graph}.
+    """
+
+    def stop(_):
+        if graph.reactor.running:
+            graph.reactor.stop()
+
+    graph.whenDone().addBoth(stop)
+    return graph
