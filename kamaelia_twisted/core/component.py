@@ -22,7 +22,6 @@ C{yield someDeferred} sleeps until the Deferred fires::
 
 from itertools import count
 from types import GeneratorType
-from weakref import WeakSet
 
 from twisted.internet.defer import Deferred, fail, gatherResults, succeed
 from twisted.logger import Logger
@@ -34,7 +33,6 @@ from .linkage import Linkage
 from .scheduler import Scheduler
 
 _ids = count(1)
-_logged = WeakSet()  # exceptions already logged: a parent failing of its child's does not log again
 _INITIAL, _ACTIVE, _DONE = "initial", "active", "done"
 
 
@@ -342,8 +340,7 @@ class Component:
                 d.callback(result)
 
     def _fail(self, failure):
-        if failure.value not in _logged:
-            _logged.add(failure.value)
+        if not _markLogged(failure.value):
             self.log.failure("{name} failed", failure, name=self.name)
         if "signal" in self.outboxes:
             try:
@@ -353,3 +350,16 @@ class Component:
                 pass
         if self._parent is not None:
             self._parent.unlink(thecomponent=self)
+
+
+def _markLogged(exception):
+    """
+    Mark C{exception} as logged, so that a parent failing of its child's
+    failure does not log it again; return whether it was already marked.
+    """
+    logged = getattr(exception, "_kamaeliaLogged", False)
+    try:
+        exception._kamaeliaLogged = True
+    except AttributeError:
+        pass
+    return logged

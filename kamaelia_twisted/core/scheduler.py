@@ -62,9 +62,11 @@ class Scheduler:
         self._call = None
         queue = self._queue
         deadline = perf_counter() + self.sliceSeconds
-        while queue:
-            queue.popleft()._step()
-            if perf_counter() > deadline:
-                break
-        if queue and self._call is None:
-            self._call = self.reactor.callLater(0, self._runSlice)
+        try:
+            while queue:
+                queue.popleft()._step()
+                if perf_counter() > deadline:
+                    break
+        finally:
+            if queue and self._call is None:
+                self._call = self.reactor.callLater(0, self._runSlice)
