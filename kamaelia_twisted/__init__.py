@@ -14,9 +14,11 @@ from .core.boxes import BoxFull, noSpaceInBox
 from .core.component import Component
 from .core.ipc import errorOccurred, producerFinished, shutdownMicroprocess
 from .core.threaded import ThreadedComponent
+from .chassis import ComponentPool, ProcessPool, ThreadPool
 
 __all__ = [
     "Backplane", "BoxFull", "Carousel", "Component", "Graphline", "Pipeline", "PublishTo",
     "Seq", "SubscribeTo", "ThreadedComponent", "errorOccurred", "noSpaceInBox",
     "producerFinished", "shutdownMicroprocess",
 ]
+__all__ += ["ComponentPool", "ProcessPool", "ThreadPool"]

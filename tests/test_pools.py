@@ -1,0 +1,642 @@
+"""
+Tests for the pools: L{ThreadPool}, L{ProcessPool} and L{ComponentPool}, and
+the pool examples.
+"""
+
+import os
+import pickle
+import sys
+import threading
+
+from twisted.internet import defer, reactor
+from twisted.internet.error import ProcessDone
+from twisted.internet.protocol import ProcessProtocol
+from twisted.internet.utils import getProcessOutputAndValue
+from twisted.trial import unittest
+
+from kamaelia_twisted import (
+    Component, ComponentPool, Pipeline, ProcessPool, ThreadPool, producerFinished,
+    shutdownMicroprocess)
+from kamaelia_twisted.chassis.componentpool import PoolExhausted
+from kamaelia_twisted.chassis.processpool import TaskTimedOut, WorkerCrashed, functionName
+from kamaelia_twisted.chassis.taskpool import TaskFailed
+from kamaelia_twisted.net import SimpleServer
+from kamaelia_twisted.util import Collect, DataSource
+
+from . import poolwork
+from .nethelpers import Recorder, connectPlain
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+EXAMPLES = os.path.join(ROOT, "examples")
+
+
+class Tap(Component):
+    """
+    Keep each message in C{collected}, calling C{onMessage(message)}; take
+    one message per step; end on shutdown, passing it on.
+    """
+
+    def __init__(self, onMessage=lambda message: None, **attributes):
+        Component.__init__(self, **attributes)
+        self.onMessage = onMessage
+        self.collected = []
+
+    def main(self):
+        while True:
+            if self.dataReady():
+                message = self.recv()
+                self.collected.append(message)
+                self.onMessage(message)
+                yield 1
+                continue
+            shutdown = self.checkShutdown()
+            if shutdown is not None:
+                self.send(shutdown, "signal")
+                return
+            self.pause()
+            yield 1
+
+
+class Feeder(Component):
+    """
+    Send C{items}, waiting for room, then L{producerFinished}; call
+    C{onFull()} each time the receiver is full.
+
+    @ivar waits: how many times it waited for room.
+    """
+
+    def __init__(self, items, onFull=lambda: None, **attributes):
+        Component.__init__(self, **attributes)
+        self.items, self.onFull = items, onFull
+        self.waits = 0
+
+    def main(self):
+        outbox = self.outboxes["outbox"]
+        for item in self.items:
+            while outbox.isFull():
+                self.waits += 1
+                self.onFull()
+                yield outbox.whenSpace()
+            self.send(item)
+        self.send(producerFinished(self), "signal")
+
+
+def through(pool, items, sink=None):
+    """
+    Run C{items} through C{pool} into C{sink} (a L{Collect} by default);
+    return a L{Deferred} of the sink.
+    """
+    sink = Collect() if sink is None else sink
+    d = Pipeline(DataSource(items), pool, sink).activate().whenDone()
+    return d.addCallback(lambda _: sink)
+
+
+def poolThreads(pool):
+    return [thread for thread in threading.enumerate() if pool.name in thread.name]
+
+
+class ThreadPoolTests(unittest.TestCase):
+    def test_resultsInInputOrder(self):
+        """
+        Results leave in input order even when a later item finishes first.
+        """
+        secondDone = threading.Event()
+        finished = []
+
+        def work(item):
+            if item == "first":
+                secondDone.wait(10)
+            finished.append(item)
+            if item == "second":
+                secondDone.set()
+            return item.upper()
+
+        pool = ThreadPool(work, size=2)
+
+        def check(sink):
+            self.assertEqual(finished, ["second", "first"])
+            self.assertEqual(sink.collected, ["FIRST", "SECOND"])
+
+        return through(pool, ["first", "second"]).addCallback(check)
+
+    def test_completionOrder(self):
+        """
+        With C{ordered=False} results leave as they finish.
+        """
+        release = threading.Event()
+
+        def work(item):
+            if item == "first":
+                release.wait(10)
+            return item
+
+        def seen(message):
+            if message == "second":
+                release.set()
+
+        sink = Tap(seen)
+        d = through(ThreadPool(work, size=2, ordered=False), ["first", "second"], sink)
+        return d.addCallback(lambda _: self.assertEqual(sink.collected, ["second", "first"]))
+
+    def test_failureIsAResult(self):
+        """
+        An item whose work raises leaves as a L{TaskFailed}; the pool goes on
+        and passes the shutdown on.
+        """
+
+        def work(item):
+            if item == 2:
+                raise ValueError("two is bad")
+            return item * 10
+
+        def check(sink):
+            self.assertEqual(sink.collected[0::2], [10, 30])
+            failed = sink.collected[1]
+            self.assertIsInstance(failed, TaskFailed)
+            self.assertEqual(failed.item, 2)
+            self.assertTrue(failed.failure.check(ValueError))
+            self.assertEqual(failed.failure.getErrorMessage(), "two is bad")
+            self.assertIsInstance(sink.shutdown, producerFinished)
+
+        return through(ThreadPool(work, size=2), [1, 2, 3]).addCallback(check)
+
+    def test_threadsStopped(self):
+        """
+        The pool's threads are gone once it has ended.
+        """
+        pool = ThreadPool(lambda item: threading.current_thread().name, size=3)
+
+        def check(sink):
+            self.assertTrue(all(pool.name in name for name in sink.collected))
+            self.assertEqual(poolThreads(pool), [])
+
+        return through(pool, list(range(10))).addCallback(check)
+
+    def test_backpressure(self):
+        """
+        A pool whose workers are busy stops taking from its bounded inbox, so
+        the producer waits; it never holds more than C{size + queue} items,
+        and everything arrives.
+        """
+        gate = threading.Event()
+        held = []
+        pool = ThreadPool(lambda item: (gate.wait(10), held.append(pool.held), item)[-1],
+                          size=2, queue=3)
+        pool.inboxes["inbox"].setSize(4)
+
+        def full():
+            held.append(pool.held)
+            gate.set()
+
+        feeder = Feeder(list(range(60)), full)
+        sink = Tap(lambda message: held.append(pool.held))
+        d = Pipeline(feeder, pool, sink).activate().whenDone()
+
+        def check(_):
+            self.assertEqual(sink.collected, list(range(60)))
+            self.assertGreater(feeder.waits, 0)
+            self.assertLessEqual(max(held), 5)
+            self.assertEqual(pool.held, 0)
+
+        return d.addCallback(check)
+
+    def test_slowReceiver(self):
+        """
+        When the receiver's inbox is full the pool keeps results back, and
+        holds no more than C{size + queue} items meanwhile.
+        """
+        held = []
+        pool = ThreadPool(lambda item: item, size=2, queue=2)
+        sink = Tap(lambda message: held.append(pool.held))
+        sink.inboxes["inbox"].setSize(1)
+
+        def check(_):
+            self.assertEqual(sink.collected, list(range(50)))
+            self.assertLessEqual(max(held), 4)
+
+        return through(pool, list(range(50)), sink).addCallback(check)
+
+    def test_shutdownFinishesHeldWork(self):
+        """
+        On L{shutdownMicroprocess} the pool takes nothing more from its inbox,
+        finishes the items it holds, sends their results, then passes the
+        message on.
+        """
+        gate = threading.Event()
+        started = defer.Deferred()
+
+        def work(item):
+            if item == 0:
+                reactor.callFromThread(started.callback, None)
+                gate.wait(10)
+            return item
+
+        pool = ThreadPool(work, size=1, queue=1)
+        for item in range(5):
+            pool.inboxes["inbox"].deliver(item)
+        stop = shutdownMicroprocess()
+
+        def shutDown(_):
+            pool.inboxes["control"].deliver(stop)
+            gate.set()
+            return pool.whenDone()
+
+        def check(_):
+            self.assertEqual(list(pool.outboxes["outbox"]), [0, 1])
+            self.assertEqual(list(pool.inboxes["inbox"]), [2, 3, 4])
+            self.assertEqual(list(pool.outboxes["signal"]), [stop])
+            self.assertEqual(poolThreads(pool), [])
+
+        pool.activate()
+        return started.addCallback(shutDown).addCallback(check)
+
+    def test_producerFinishedDrainsInbox(self):
+        """
+        On L{producerFinished} the pool works through its whole inbox first.
+        """
+        pool = ThreadPool(lambda item: -item, size=2, queue=0)
+        for item in range(7):
+            pool.inboxes["inbox"].deliver(item)
+        pool.inboxes["control"].deliver(producerFinished())
+
+        def check(_):
+            self.assertEqual(list(pool.outboxes["outbox"]), [0, -1, -2, -3, -4, -5, -6])
+            self.assertIsInstance(pool.outboxes["signal"][0], producerFinished)
+
+        return pool.activate().whenDone().addCallback(check)
+
+    def test_badArguments(self):
+        self.assertRaises(TypeError, ThreadPool, 42)
+        self.assertRaises(ValueError, ThreadPool, abs, size=0)
+        self.assertRaises(ValueError, ThreadPool, abs, queue=-1)
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+class ProcessPoolTests(unittest.TestCase):
+    def test_resultsInOrder(self):
+        def check(sink):
+            self.assertEqual(sink.collected, [n * n for n in range(20)])
+
+        return through(ProcessPool(poolwork.square, size=2), list(range(20))).addCallback(check)
+
+    def test_largeItems(self):
+        """
+        Items and results larger than an AMP value (64 KiB) go through whole.
+        """
+        items = [b"\x00\xff" * 150000, list(range(50000)), "small"]
+        d = through(ProcessPool("tests.poolwork:identity", size=1), items)
+        return d.addCallback(lambda sink: self.assertEqual(sink.collected, items))
+
+    def test_completionOrder(self):
+        gate = self.mktemp()
+
+        def seen(message):
+            if message == "second":
+                open(gate, "w").close()
+
+        sink = Tap(seen)
+        items = [("wait", gate, "first"), ("go", gate, "second")]
+        d = through(ProcessPool("tests.poolwork:gated", size=2, ordered=False), items, sink)
+        return d.addCallback(lambda _: self.assertEqual(sink.collected, ["second", "first"]))
+
+    def test_exception(self):
+        """
+        An exception raised by the function leaves as a L{TaskFailed} with
+        that exception, the worker's traceback in its notes.
+        """
+
+        def check(sink):
+            self.assertEqual(sink.collected[0::2], ["good", "fine"])
+            failed = sink.collected[1]
+            self.assertEqual(failed.item, "bad")
+            self.assertTrue(failed.failure.check(ValueError))
+            self.assertEqual(failed.failure.getErrorMessage(), "bad item 'bad'")
+            self.assertIn("in worker process", failed.failure.value.__notes__[0])
+            self.assertIn("failOn", failed.failure.value.__notes__[0])
+
+        d = through(ProcessPool("tests.poolwork:failOn", size=1), ["good", "bad", "fine"])
+        return d.addCallback(check)
+
+    def test_crashReplacesWorker(self):
+        """
+        A worker that exits is replaced; its item is a L{TaskFailed} with
+        L{WorkerCrashed}, and the items after it are served by a new
+        process. No worker process outlives the pool.
+        """
+
+        def check(sink):
+            (first, pid1), failed, (last, pid2) = sink.collected
+            self.assertEqual((first, last), ("a", "b"))
+            self.assertEqual(failed.item, "crash")
+            self.assertTrue(failed.failure.check(WorkerCrashed))
+            self.assertIn("exited with code 3", failed.failure.getErrorMessage())
+            self.assertNotEqual(pid1, pid2)
+            self.assertEqual([alive(pid1), alive(pid2)], [False, False])
+
+        d = through(ProcessPool(poolwork.crashOn, size=1), ["a", "crash", "b"])
+        return d.addCallback(check)
+
+    def test_timeout(self):
+        """
+        A worker still on an item after C{timeout} seconds is killed and
+        replaced; the item is a L{TaskFailed} with L{TaskTimedOut}.
+        """
+
+        def check(sink):
+            self.assertEqual(sink.collected[0::2], ["a", "b"])
+            self.assertEqual(sink.collected[1].item, "hang")
+            self.assertTrue(sink.collected[1].failure.check(TaskTimedOut))
+
+        d = through(ProcessPool(poolwork.hangOn, size=1, timeout=2), ["a", "hang", "b"])
+        return d.addCallback(check)
+
+    def test_retry(self):
+        """
+        With C{retries}, the item of a lost worker is tried again.
+        """
+        marker = self.mktemp()
+        d = through(ProcessPool(poolwork.crashUnlessMarked, size=1, retries=1), [marker])
+        return d.addCallback(lambda sink: self.assertEqual(sink.collected, ["recovered"]))
+
+    def test_retriesExhausted(self):
+        def check(sink):
+            failed = sink.collected[0]
+            self.assertTrue(failed.failure.check(WorkerCrashed))
+            self.assertEqual(failed.failure.value.attempts, 3)
+            self.assertEqual(sink.collected[1][0], "after")
+
+        d = through(ProcessPool(poolwork.crashOn, size=1, retries=2), ["crash", "after"])
+        return d.addCallback(check)
+
+    def test_unpicklable(self):
+        """
+        An item or a result that does not pickle is a L{TaskFailed}.
+        """
+
+        def check(sinks):
+            itemFailed, resultFailed = (sink.collected[0] for sink in sinks)
+            self.assertTrue(itemFailed.failure.check(pickle.PicklingError, AttributeError))
+            self.assertIn("pickle", resultFailed.failure.getErrorMessage())
+
+        return defer.gatherResults([
+            through(ProcessPool(poolwork.identity, size=1), [lambda: None]),
+            through(ProcessPool(poolwork.unpicklableResult, size=1), [1]),
+        ]).addCallback(check)
+
+    def test_backpressure(self):
+        gate = self.mktemp()
+        held = []
+        pool = ProcessPool(poolwork.gated, size=2, queue=1)
+        pool.inboxes["inbox"].setSize(2)
+
+        def full():
+            held.append(pool.held)
+            open(gate, "w").close()
+
+        feeder = Feeder([("wait", gate, n) for n in range(12)], full)
+        sink = Tap(lambda message: held.append(pool.held))
+        d = Pipeline(feeder, pool, sink).activate().whenDone()
+
+        def check(_):
+            self.assertEqual(sink.collected, list(range(12)))
+            self.assertGreater(feeder.waits, 0)
+            self.assertLessEqual(max(held), 3)
+
+        return d.addCallback(check)
+
+    def test_functionNames(self):
+        """
+        The function must be importable by name in the worker processes.
+        """
+        self.assertEqual(functionName(poolwork.square), "tests.poolwork:square")
+        self.assertEqual(functionName("tests.poolwork:square"), "tests.poolwork:square")
+        for bad in ["__main__:main", "tests.poolwork:nothing", "no.such.module:f", "square",
+                    lambda x: x, "tests.poolwork:os"]:
+            self.assertRaises(ValueError, ProcessPool, bad)
+        self.assertRaises(ValueError, ProcessPool, poolwork.square, timeout=0)
+        self.assertRaises(ValueError, ProcessPool, poolwork.square, retries=-1)
+
+
+class Upper(Component):
+    """
+    Send each message upper-cased (waiting first on C{gates[message]}, if
+    there is one); raise on C{"bad"}; end on shutdown.
+    """
+
+    gates = {}
+
+    def main(self):
+        while True:
+            while self.dataReady():
+                message = self.recv()
+                if message == "bad":
+                    raise ValueError("bad message")
+                if message in self.gates:
+                    yield self.gates[message]
+                self.send(message.upper())
+            shutdown = self.checkShutdown()
+            if shutdown is not None:
+                self.send(shutdown, "signal")
+                return
+            self.pause()
+            yield 1
+
+
+class Counting:
+    """
+    A factory of C{handlerClass} that keeps what it made.
+    """
+
+    def __init__(self, handlerClass=Upper, **attributes):
+        self.handlerClass, self.attributes = handlerClass, attributes
+        self.made = []
+
+    def __call__(self):
+        handler = self.handlerClass(**self.attributes)
+        self.made.append(handler)
+        return handler
+
+
+def finish(handler):
+    handler.inboxes["control"].deliver(producerFinished())
+    return handler.whenDone()
+
+
+class ComponentPoolTests(unittest.TestCase):
+    def test_premade(self):
+        factory = Counting()
+        pool = ComponentPool(factory, size=3)
+        self.assertEqual((len(factory.made), pool.ready, pool.inUse, pool.limit), (3, 3, 0, 3))
+        self.assertIs(pool(), factory.made[0])
+        self.assertEqual((pool.ready, pool.inUse), (2, 1))
+
+    def test_jobsInOrder(self):
+        """
+        Each job gets a handler of its own; results leave in input order.
+        """
+        gate = defer.Deferred()
+        factory = Counting(gates={"slow": gate})
+        pool = ComponentPool(factory, size=2)
+        sink = Collect()
+        factory.made[1].whenDone().addCallback(lambda _: gate.callback(None))
+
+        def check(_):
+            self.assertEqual(sink.collected, ["SLOW", "FAST", "X", "Y"])
+            self.assertEqual((pool.ready, pool.inUse), (2, 0))
+            self.assertEqual(len(factory.made), 2 + 4)
+            self.assertTrue(all(handler.isDone() for handler in factory.made[:4]))
+
+        return through(pool, ["slow", "fast", "x", "y"], sink).addCallback(check)
+
+    def test_completionOrder(self):
+        gate = defer.Deferred()
+        pool = ComponentPool(Counting(gates={"slow": gate}), size=2, ordered=False)
+
+        def seen(message):
+            if message == "FAST":
+                gate.callback(None)
+
+        sink = Tap(seen)
+        d = through(pool, ["slow", "fast"], sink)
+        return d.addCallback(lambda _: self.assertEqual(sink.collected, ["FAST", "SLOW"]))
+
+    def test_handlerFailure(self):
+        def check(sink):
+            self.assertEqual(sink.collected[0::2], ["A", "B"])
+            self.assertEqual(sink.collected[1].item, "bad")
+            self.assertTrue(sink.collected[1].failure.check(ValueError))
+            self.assertEqual(len(self.flushLoggedErrors(ValueError)), 1)
+
+        return through(ComponentPool(Upper, size=1), ["a", "bad", "b"]).addCallback(check)
+
+    def test_backpressure(self):
+        gate = defer.Deferred()
+        held = []
+        pool = ComponentPool(Counting(gates={"0": gate}), size=2, limit=2, queue=1)
+        pool.inboxes["inbox"].setSize(2)
+
+        def full():
+            held.append(pool.held)
+            if not gate.called:
+                gate.callback(None)
+
+        items = [str(n) for n in range(30)]
+        feeder = Feeder(items, full)
+        sink = Tap(lambda message: held.append(pool.held))
+        d = Pipeline(feeder, pool, sink).activate().whenDone()
+
+        def check(_):
+            self.assertEqual(sink.collected, items)
+            self.assertGreater(feeder.waits, 0)
+            self.assertLessEqual(max(held), 3)
+
+        return d.addCallback(check)
+
+    def test_exhausted(self):
+        """
+        Beyond C{limit}, calls get stand-ins up to C{queue}, then
+        L{PoolExhausted} (also sent on C{status}).
+        """
+        pool = ComponentPool(Counting(), size=1, limit=2, queue=1)
+        watcher = Component()
+        pool.link((pool, "status"), (watcher, "inbox"))
+        first, second, queued = pool(), pool(), pool()
+        self.assertEqual((pool.inUse, pool.waiting), (2, 1))
+        self.assertNotIsInstance(queued, Upper)
+        error = self.assertRaises(PoolExhausted, pool)
+        self.assertIn("all 2 handlers are in use and 1 requests wait", str(error))
+        self.assertIs(watcher.recv(), error)
+
+        queued.inboxes["inbox"].deliver("held")
+        for handler in (first, second, queued):
+            handler.activate()
+
+        def freed(_):
+            self.assertEqual((pool.inUse, pool.waiting), (2, 0))
+            queued.inboxes["control"].deliver(shutdownMicroprocess())
+            return defer.gatherResults([queued.whenDone(), finish(second)])
+
+        def check(_):
+            self.assertEqual(list(queued.outboxes["outbox"]), ["HELD"])
+            self.assertEqual((pool.inUse, pool.ready), (0, 1))
+
+        return finish(first).addCallback(freed).addCallback(check)
+
+    def test_standInLeavesQueue(self):
+        """
+        A stand-in shut down while it waits gives up its place.
+        """
+        pool = ComponentPool(Upper, size=1, limit=1, queue=1)
+        first, queued = pool(), pool()
+        queued.inboxes["control"].deliver(shutdownMicroprocess())
+
+        def check(_):
+            self.assertEqual(pool.waiting, 0)
+            self.assertIsInstance(queued.outboxes["signal"][0], shutdownMicroprocess)
+            return finish(first.activate())
+
+        return queued.activate().whenDone().addCallback(check)
+
+    def test_badArguments(self):
+        self.assertRaises(TypeError, ComponentPool, 42)
+        self.assertRaises(ValueError, ComponentPool, Upper, size=-1)
+        self.assertRaises(ValueError, ComponentPool, Upper, limit=0)
+        pool = ComponentPool(lambda: "text", size=0)
+        self.assertRaises(TypeError, pool)
+        self.assertEqual(pool.inUse, 0)
+
+    @defer.inlineCallbacks
+    def test_simpleServer(self):
+        """
+        As C{SimpleServer}'s protocol, the pool serves C{limit} connections,
+        queues C{queue} more and refuses the next; a queued connection is
+        served once a slot frees.
+        """
+        pool = ComponentPool(UpperBytes, size=1, limit=1, queue=1)
+        server = SimpleServer(protocol=pool, port=0, interface="127.0.0.1").activate()
+        port = (yield server.whenListening()).getHost().port
+        first, second, third = Recorder(), Recorder(), Recorder()
+
+        yield connectPlain(port, first)
+        first.transport.write(b"one")
+        yield first.whenReceived(3)
+        yield connectPlain(port, second)
+        second.transport.write(b"two")
+        yield connectPlain(port, third)
+        refused = yield third.done.addErrback(lambda failure: failure.value)
+        self.assertEqual(refused, b"")
+        self.assertEqual((pool.inUse, pool.waiting), (1, 1))
+        self.assertEqual(len(self.flushLoggedErrors(PoolExhausted)), 1)
+
+        first.transport.loseConnection()
+        yield second.whenReceived(3)
+        self.assertEqual((bytes(first.received), bytes(second.received)), (b"ONE", b"TWO"))
+        second.transport.loseConnection()
+        yield defer.gatherResults([first.done, second.done])
+        server.inboxes["control"].deliver(shutdownMicroprocess())
+        yield server.whenDone()
+        self.assertEqual((pool.inUse, pool.waiting, pool.ready), (0, 0, 1))
+
+
+class UpperBytes(Component):
+    """
+    Send back what arrives, upper-cased; end on shutdown.
+    """
+
+    def main(self):
+        while True:
+            while self.dataReady():
+                self.send(self.recv().upper())
+            shutdown = self.checkShutdown()
+            if shutdown is not None:
+                self.send(shutdown, "signal")
+                return
+            self.pause()
+            yield 1
