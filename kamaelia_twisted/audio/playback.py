@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from twisted.internet.task import deferLater
 
+from ..codec.pcm import SAMPLE_WIDTH
 from ..core.component import Component
 from ..core.ipc import shutdownMicroprocess
 from .pcmstream import PCMStreamError, checkChunk, chunkFormat
@@ -56,9 +57,10 @@ class AudioPlayback(Component):
     change of rate or channels, after the previous audio has played out, and
     closed when the component ends: one C{AudioPlayback} plays at a time.
 
-    Buffering: the component holds at most C{bufferSeconds} of audio (or one
-    chunk, if a chunk is longer), counting what is queued and playing, and its
-    inbox holds at most C{inboxSize} chunks; beyond that, senders wait (see
+    Buffering: the component takes a chunk from its inbox while it holds less
+    than C{bufferSeconds} of audio, counting what is queued and playing, so it
+    holds at most C{bufferSeconds} plus one chunk; its inbox holds at most
+    C{inboxSize} chunks, and beyond that senders wait (see
     L{kamaelia_twisted.core.boxes.Box.whenSpace}) or get L{BoxFull}.
 
     On C{producerFinished} it plays what it holds and then passes the message
@@ -85,7 +87,8 @@ class AudioPlayback(Component):
 
     def __init__(self, bufferSeconds=2.0, segmentSeconds=0.25, inboxSize=8, reactor=None, **attributes):
         """
-        @param bufferSeconds: the most audio held, queued and playing.
+        @param bufferSeconds: the audio held, queued and playing, beyond which
+            no more chunks are taken from C{inbox}.
         @param segmentSeconds: the audio handed to the mixer at a time; it
             must exceed L{pollSeconds} for gapless playback.
         @param inboxSize: the most chunks waiting in C{inbox}.
@@ -154,16 +157,20 @@ class AudioPlayback(Component):
 
     def _takeInput(self):
         """
-        Move chunks from C{inbox} into the buffer while they fit.
+        Move chunks from C{inbox} into the buffer while it holds less than
+        C{bufferSeconds}, cutting long ones into segments.
         """
         inbox = self.inboxes["inbox"]
-        while len(inbox):
-            chunk = self._check(inbox[0])
-            buffered = self._bufferedSeconds()
-            if buffered and buffered + chunk.seconds > self.bufferSeconds:
-                return
-            self._pending.append(self.recv("inbox"))
+        while len(inbox) and self._bufferedSeconds() < self.bufferSeconds:
+            chunk = self._check(self.recv("inbox"))
+            self._pending.extend(self._cut(chunk))
             self._pendingSeconds += chunk.seconds
+
+    def _cut(self, chunk):
+        step = max(1, round(self.segmentSeconds * chunk.rate)) * SAMPLE_WIDTH * chunk.channels
+        if len(chunk.data) <= step:
+            return [chunk]
+        return [chunk._replace(data=chunk.data[i:i + step]) for i in range(0, len(chunk.data), step)]
 
     def _check(self, message):
         try:
