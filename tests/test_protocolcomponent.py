@@ -3,7 +3,10 @@ Tests for L{kamaelia_twisted.net.protocolcomponent}: Twisted protocols run
 inside graphs, alone, cross-linked, and over real loopback connections.
 """
 
+import os
+
 from twisted.internet import defer, reactor
+from twisted.internet.endpoints import TCP4ClientEndpoint, connectProtocol
 from twisted.internet.error import ConnectionDone, ConnectionLost
 from twisted.internet.protocol import Protocol
 from twisted.internet.testing import StringTransport
@@ -14,6 +17,7 @@ from twisted.trial import unittest
 from kamaelia_twisted import Component, Graphline, errorOccurred, producerFinished, shutdownMicroprocess
 from kamaelia_twisted.net import SimpleServer, TCPClient
 from kamaelia_twisted.net.protocolcomponent import GraphAddress, ProtocolComponent, ProtocolInputError
+from kamaelia_twisted.tap import loadGraph
 from kamaelia_twisted.util import Collect, DataSource
 
 
@@ -578,3 +582,58 @@ class LoopbackTests(unittest.TestCase):
         graph, take = protocolClient(port, NetstringReceiver, [b"still", b"here"], 2)
         yield graph.activate().whenDone()
         self.assertEqual(take.collected, [b"llits", b"ereh"])
+
+
+class ChatClient(LineReceiver):
+    """
+    A plain Twisted line client: C{lines} gets each line received; C{closed}
+    fires when the connection has gone.
+    """
+
+    def __init__(self):
+        self.lines = defer.DeferredQueue()
+        self.closed = defer.Deferred()
+
+    def lineReceived(self, line):
+        self.lines.put(line)
+
+    def connectionLost(self, reason):
+        self.closed.callback(None)
+
+
+class ChatServerTests(unittest.TestCase):
+    """
+    examples/chat_server.py with two real loopback clients.
+    """
+
+    @defer.inlineCallbacks
+    def test_twoUsers(self):
+        path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                            "examples", "chat_server.py")
+        graph = loadGraph(path + ":makeGraph",
+                          {"port": "tcp:0:interface=127.0.0.1", "backplane": "CHAT-" + self.id()}).activate()
+        listening = yield graph.components["SERVER"].whenListening()
+        endpoint = TCP4ClientEndpoint(reactor, "127.0.0.1", listening.getHost().port)
+        alice = yield connectProtocol(endpoint, ChatClient())
+        self.assertEqual((yield alice.lines.get()), b"* you are guest1")
+        bob = yield connectProtocol(endpoint, ChatClient())
+        self.assertEqual((yield bob.lines.get()), b"* you are guest2")
+
+        alice.sendLine(b"hello bob")
+        self.assertEqual((yield bob.lines.get()), b"guest1: hello bob")
+        bob.sendLine(b"hi alice")
+        bob.sendLine(b"bye")
+        self.assertEqual((yield alice.lines.get()), b"guest2: hi alice")
+        self.assertEqual((yield alice.lines.get()), b"guest2: bye")
+
+        bob.transport.loseConnection()
+        yield bob.closed
+        alice.sendLine(b"anyone?")
+        alice.transport.loseConnection()
+        yield alice.closed
+        self.assertEqual(bob.lines.pending, [])
+        self.assertEqual(alice.lines.pending, [])
+
+        graph.inboxes["control"].deliver(shutdownMicroprocess())
+        yield graph.whenDone()
+        self.assertEqual(graph.components["SERVER"].factory.connections, set())
