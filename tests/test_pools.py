@@ -3,8 +3,10 @@ Tests for the pools: L{ThreadPool}, L{ProcessPool} and L{ComponentPool}, and
 the pool examples.
 """
 
+import hashlib
 import os
 import pickle
+import re
 import sys
 import threading
 
@@ -640,3 +642,133 @@ class UpperBytes(Component):
                 return
             self.pause()
             yield 1
+
+
+def exampleEnvironment():
+    """
+    The environment for example scripts: this one, with the package importable.
+    """
+    return dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT, os.environ.get("PYTHONPATH", "")]))
+
+
+def runExample(name, *args):
+    """
+    Run C{examples/name} with C{args}; return a L{Deferred} of C{(out, err, code)}.
+    """
+    script = os.path.join(EXAMPLES, name)
+    return getProcessOutputAndValue(sys.executable, (script,) + args, env=exampleEnvironment())
+
+
+class Script(ProcessProtocol):
+    """
+    A running example script, its output kept.
+    """
+
+    def __init__(self):
+        self.output = b""
+        self.ended = defer.Deferred()
+        self._waiters = []
+
+    def whenPrinted(self, pattern):
+        """
+        Return a L{Deferred} that fires with the match once C{pattern} (a
+        bytes regular expression) matches the output.
+        """
+        d = defer.Deferred()
+        self._waiters.append((pattern, d))
+        self._check()
+        return d
+
+    def outReceived(self, data):
+        self.output += data
+        self._check()
+
+    def _check(self):
+        for pattern, d in list(self._waiters):
+            found = re.search(pattern, self.output)
+            if found:
+                self._waiters.remove((pattern, d))
+                d.callback(found)
+
+    def processEnded(self, reason):
+        self.ended.callback(reason.value)
+
+    def kill(self):
+        """
+        Kill the process if it still runs; return a L{Deferred} that fires
+        once it has ended.
+        """
+        if self.ended.called:
+            return defer.succeed(None)
+        self.transport.signalProcess("KILL")
+        return self.ended.addBoth(lambda _: None)
+
+
+class ExamplesTests(unittest.TestCase):
+    def test_checksumPool(self):
+        """
+        C{checksum_pool.py} prints the SHA-256 of each file of a folder, in
+        name order, computed in worker processes.
+        """
+        folder = self.mktemp()
+        os.makedirs(os.path.join(folder, "subfolder"))
+        expected = []
+        for name, content in [("b.bin", os.urandom(100000)), ("a.txt", b"hello"), ("c", b"")]:
+            path = os.path.join(folder, name)
+            with open(path, "wb") as f:
+                f.write(content)
+            expected.append((path, "{}  {}".format(hashlib.sha256(content).hexdigest(), path)))
+        lines = [line for _, line in sorted(expected)]
+
+        def check(result):
+            out, err, code = result
+            self.assertEqual((out.decode().splitlines(), code), (lines, 0))
+
+        return runExample("checksum_pool.py", folder, "--workers", "2").addCallback(check)
+
+    def test_blockingService(self):
+        """
+        C{blocking_service.py} looks words up in sqlite from a thread pool.
+        """
+        database = self.mktemp()
+
+        def check(result):
+            out, err, code = result
+            self.assertEqual(out.decode().splitlines(), [
+                "deferred: a promise of a result, with callbacks",
+                "kettle: (not found)",
+                "reactor: the event loop at the heart of Twisted",
+            ])
+            self.assertEqual(code, 0)
+
+        d = runExample("blocking_service.py", database, "deferred", "kettle", "reactor")
+        return d.addCallback(check)
+
+    @defer.inlineCallbacks
+    def test_poolServer(self):
+        """
+        C{pool_server.py} serves a connection from its pool, refuses one too
+        many (and says so), and stops on SIGTERM.
+        """
+        script = Script()
+        process = reactor.spawnProcess(
+            script, sys.executable,
+            [sys.executable, os.path.join(EXAMPLES, "pool_server.py"),
+             "--port", "0", "--size", "1", "--limit", "1", "--queue", "0"],
+            env=exampleEnvironment())
+        self.addCleanup(script.kill)
+        listening = yield script.whenPrinted(rb"listening on 127\.0\.0\.1:(\d+)\n")
+        port = int(listening.group(1))
+        served, refused = Recorder(), Recorder()
+        yield connectPlain(port, served)
+        served.transport.write(b"hello")
+        yield served.whenReceived(5)
+        yield connectPlain(port, refused)
+        closed = yield refused.done.addErrback(lambda failure: failure.value)
+        yield script.whenPrinted(rb"refused a connection: .*all 1 handlers are in use")
+        served.transport.loseConnection()
+        yield served.done
+        process.signalProcess("TERM")
+        ended = yield script.ended
+        self.assertEqual((bytes(served.received), closed), (b"HELLO", b""))
+        self.assertIsInstance(ended, ProcessDone)

@@ -1,0 +1,76 @@
+"""
+A server whose connections are served from a L{ComponentPool}: handlers
+are made in advance, at most LIMIT connections are served at once, QUEUE
+more wait for a free handler, and any more are refused.
+
+    python examples/pool_server.py [--port 1502] [--size 4] [--limit 8] [--queue 4]
+
+then C{telnet 127.0.0.1 1502}: what you type comes back upper-cased. The
+server prints the address it listens on, and a line for each refused
+connection (the L{PoolExhausted} events of the pool's C{status} outbox).
+"""
+
+import argparse
+
+from kamaelia_twisted import Component, ComponentPool, Graphline
+from kamaelia_twisted.net import SimpleServer
+
+
+class Shout(Component):
+    """
+    Send back what arrives, upper-cased; end on shutdown, passing it on.
+    """
+
+    def main(self):
+        while True:
+            while self.dataReady():
+                self.send(self.recv().upper())
+            shutdown = self.checkShutdown()
+            if shutdown is not None:
+                self.send(shutdown, "signal")
+                return
+            self.pause()
+            yield 1
+
+
+class Report(Component):
+    """
+    Print each message that arrives; end on shutdown.
+    """
+
+    def main(self):
+        while True:
+            while self.dataReady():
+                print("refused a connection: {}".format(self.recv()), flush=True)
+            if self.checkShutdown() is not None:
+                return
+            self.pause()
+            yield 1
+
+
+def poolServer(port, size=4, limit=8, queue=4, interface="127.0.0.1"):
+    """
+    Return the server graph and its L{SimpleServer}.
+    """
+    pool = ComponentPool(Shout, size=size, limit=limit, queue=queue)
+    server = SimpleServer(protocol=pool, port=port, interface=interface)
+    graph = Graphline(POOL=pool, SERVER=server, REPORT=Report(),
+                      linkages={("POOL", "status"): ("REPORT", "inbox")})
+    return graph, server
+
+
+def main():
+    parser = argparse.ArgumentParser(description="An upper-casing echo server on a ComponentPool.")
+    parser.add_argument("--port", type=int, default=1502)
+    parser.add_argument("--size", type=int, default=4)
+    parser.add_argument("--limit", type=int, default=8)
+    parser.add_argument("--queue", type=int, default=4)
+    args = parser.parse_args()
+    graph, server = poolServer(args.port, args.size, args.limit, args.queue)
+    server.whenListening().addCallback(
+        lambda port: print("listening on 127.0.0.1:{}".format(port.getHost().port), flush=True))
+    graph.run()
+
+
+if __name__ == "__main__":
+    main()
