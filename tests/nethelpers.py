@@ -7,7 +7,7 @@ from twisted.internet.endpoints import TCP4ClientEndpoint, TCP4ServerEndpoint
 from twisted.internet.error import ConnectionDone
 from twisted.internet.protocol import Factory, Protocol
 
-from kamaelia_twisted import Component
+from kamaelia_twisted import Component, producerFinished
 
 
 class Recorder(Protocol):
@@ -137,3 +137,43 @@ def freePort():
         return defer.maybeDeferred(port.stopListening).addCallback(lambda _: number)
 
     return endpoint.listen(Factory.forProtocol(Protocol)).addCallback(close)
+
+
+class Take(Component):
+    """
+    Collect C{count} messages, then send producerFinished and end (or end
+    early on a shutdown message, passing it on).
+
+    @ivar collected: the messages.
+    @ivar full: a L{Deferred} that fires the first time the inbox is full.
+    @ivar hold: while true, leave messages in the inbox.
+    """
+
+    def __init__(self, count, hold=False, **attributes):
+        Component.__init__(self, **attributes)
+        self.count, self.hold = count, hold
+        self.collected = []
+        self.full = defer.Deferred()
+
+    def release(self):
+        """
+        Start taking messages.
+        """
+        self.hold = False
+        self.inboxes["control"].deliver(None)
+
+    def main(self):
+        inbox = self.inboxes["inbox"]
+        while len(self.collected) < self.count:
+            if not self.full.called and inbox.isFull():
+                self.full.callback(len(inbox))
+            while not self.hold and len(inbox) and len(self.collected) < self.count:
+                self.collected.append(self.recv())
+            shutdown = self.checkShutdown()
+            if shutdown is not None:
+                self.send(shutdown, "signal")
+                return
+            if len(self.collected) < self.count:
+                self.pause()
+                yield 1
+        self.send(producerFinished(self), "signal")

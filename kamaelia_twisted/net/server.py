@@ -87,7 +87,7 @@ class SimpleServer(Component):
             self._listening.fire(Failure())
             raise
         self._listening.fire(self.listeningPort)
-        shutdown = None
+        shutdown = self.checkShutdown()
         while shutdown is None:
             self.pause()
             yield 1

@@ -13,11 +13,13 @@ Any Twisted client endpoint works, as a string or an object::
     TCPClient(endpoint="ssl:host=example.com:port=443")
 """
 
+from twisted.internet.defer import maybeDeferred
 from twisted.internet.endpoints import HostnameEndpoint, clientFromString
 from twisted.internet.protocol import Factory
 
 from ..core.ipc import shutdownMicroprocess
 from .connection import Connection, ConnectionProtocol
+from .notifier import Notifier
 
 
 class TCPClient(Connection):
@@ -49,6 +51,15 @@ class TCPClient(Connection):
         Connection.__init__(self, **attributes)
         self.host, self.port, self.timeout = host, port, timeout
         self.endpoint = endpoint
+        self._connected = Notifier()
+
+    def whenConnected(self):
+        """
+        Return a L{Deferred} that fires with the transport once connected, or
+        errbacks with the reason connecting failed (C{CancelledError} if it
+        was cancelled).
+        """
+        return self._connected.when()
 
     def clientEndpoint(self):
         """
@@ -70,15 +81,18 @@ class TCPClient(Connection):
     def _connect(self):
         factory = Factory.forProtocol(lambda: ConnectionProtocol(self))
         outcome = []
-        connecting = self.clientEndpoint().connect(factory)
+        connecting = maybeDeferred(lambda: self.clientEndpoint().connect(factory))
         connecting.addBoth(lambda result: (outcome.append(result), self._notify()))
         control = self.inboxes["control"]
         while not outcome:
             if any(isinstance(message, shutdownMicroprocess) for message in control):
                 connecting.cancel()
+                self._connected.fire(outcome[0])
                 return self.checkShutdown()
             self.pause()
             yield 1
         if not isinstance(outcome[0], ConnectionProtocol):
+            self._connected.fire(outcome[0])
             outcome[0].raiseException()
+        self._connected.fire(self.transport)
         return None

@@ -87,19 +87,25 @@ class DatagramPort(Component):
             raise
         protocol.inflow = Inflow(self.outboxes["outbox"], self.listeningPort)
         self._listening.fire(self.listeningPort)
+        failure = None
         try:
-            shutdown = None
-            while shutdown is None:
-                self.pause()
-                yield 1
-                self._sendQueued()
-                shutdown = self.checkShutdown()
-            self._sendQueued()
-        finally:
-            protocol.inflow.stop()
-            stopped = maybeDeferred(self.listeningPort.stopListening)
-        yield stopped
+            shutdown = yield from self._serve()
+        except Exception:
+            failure = Failure()
+        protocol.inflow.stop()
+        yield maybeDeferred(self.listeningPort.stopListening)
+        if failure is not None:
+            failure.raiseException()
         self.send(shutdown, "signal")
+
+    def _serve(self):
+        while True:
+            self._sendQueued()
+            shutdown = self.checkShutdown()
+            if shutdown is not None:
+                return shutdown
+            self.pause()
+            yield 1
 
     def _sendQueued(self):
         inbox = self.inboxes["inbox"]
