@@ -3,13 +3,15 @@ Tests for the TCP components: TCPClient, SimpleServer, ComponentFactory.
 """
 
 import os
+import re
+import sys
 
 from twisted.internet import defer, reactor
 from twisted.internet.endpoints import TCP4ServerEndpoint, serverFromString
 from twisted.internet.error import (
     CannotListenError, ConnectionAborted, ConnectionLost, ConnectionRefusedError,
 )
-from twisted.internet.protocol import Protocol
+from twisted.internet.protocol import ProcessProtocol, Protocol
 from twisted.trial import unittest
 
 from kamaelia_twisted import Component, Pipeline, errorOccurred, producerFinished, shutdownMicroprocess
@@ -18,6 +20,8 @@ from kamaelia_twisted.util import Collect, DataSource
 
 from .helpers import Raiser, Relay
 from .nethelpers import Echo, Greeter, Recorder, connectPlain, freePort, keeping, listenPlain
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def greeter(greeting):
@@ -403,6 +407,84 @@ class ComponentFactoryTests(unittest.TestCase):
         yield factory.shutdown()
         self.assertEqual([h.shutdown.__class__ for h in handlers], [shutdownMicroprocess] * 2)
         self.assertEqual((yield defer.gatherResults([p.done for p in peers])), [b"ready"] * 2)
+
+
+class EchoExampleTests(unittest.TestCase):
+    """
+    examples/echo_server.py and examples/echo_client.py, run as programs.
+    """
+
+    def start(self, name, *args):
+        script = _Script()
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT] + sys.path))
+        reactor.spawnProcess(script, sys.executable, [sys.executable, os.path.join(ROOT, "examples", name)]
+                             + list(args), env=env, path=ROOT)
+        self.addCleanup(script.stop)
+        return script
+
+    @defer.inlineCallbacks
+    def test_echoServerAndClient(self):
+        server = self.start("echo_server.py", "--port", "0")
+        listening = yield server.whenPrinted(rb"listening on 127\.0\.0\.1:(\d+)\n")
+        client = self.start("echo_client.py", "--port", listening.group(1).decode())
+        for line in [b"hello\n", b"world\n"]:
+            client.transport.write(line)
+            yield client.whenPrinted(re.escape(line))
+        client.transport.closeStdin()
+        self.assertEqual((yield client.ended), 0)
+        self.assertEqual(client.output, b"hello\nworld\n")
+        server.transport.signalProcess("TERM")
+        self.assertEqual((yield server.ended), 0)
+
+    @defer.inlineCallbacks
+    def test_echoClientRefused(self):
+        port = yield freePort()
+        client = self.start("echo_client.py", "--port", str(port))
+        client.transport.closeStdin()
+        self.assertEqual((yield client.ended), 1)
+        self.assertIn(b"echo_client: Connection was refused", client.errors)
+
+
+class _Script(ProcessProtocol):
+    """
+    A running program: its output kept, C{ended} fired with its exit code.
+    """
+
+    def __init__(self):
+        self.output = self.errors = b""
+        self.ended = defer.Deferred()
+        self._waiters = []
+
+    def whenPrinted(self, pattern):
+        """
+        Return a L{Deferred} fired with the match once C{pattern} is in the output.
+        """
+        d = defer.Deferred()
+        self._waiters.append((re.compile(pattern), d))
+        self._check()
+        return d
+
+    def outReceived(self, data):
+        self.output += data
+        self._check()
+
+    def errReceived(self, data):
+        self.errors += data
+
+    def _check(self):
+        for waiter in list(self._waiters):
+            match = waiter[0].search(self.output)
+            if match:
+                self._waiters.remove(waiter)
+                waiter[1].callback(match)
+
+    def processEnded(self, reason):
+        self.ended.callback(reason.value.exitCode)
+
+    def stop(self):
+        if not self.ended.called:
+            self.transport.signalProcess("KILL")
+        return self.ended
 
 
 class _Hanging:
