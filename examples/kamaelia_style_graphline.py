@@ -14,6 +14,7 @@ import argparse
 from twisted.internet import task
 
 from kamaelia_twisted import Component, Graphline, producerFinished
+from kamaelia_twisted.util import PureTransformer
 
 
 class Clock(Component):
@@ -30,42 +31,26 @@ class Clock(Component):
         self.send(producerFinished(self), "signal")
 
 
-class Playlist(Component):
+class Playlist(PureTransformer):
     """
     Answer each "NEXT" with the next item, round and round.
     """
 
-    def main(self):
-        position = 0
-        while True:
-            while self.dataReady("inbox"):
-                if self.recv("inbox") == "NEXT":
-                    self.send(self.items[position % len(self.items)])
-                    position += 1
-            finished = self.checkShutdown()
-            if finished:
-                self.send(finished, "signal")
-                return
-            self.pause()
-            yield 1
+    position = 0
+
+    def processMessage(self, message):
+        if message == "NEXT":
+            self.position += 1
+            return self.items[(self.position - 1) % len(self.items)]
 
 
-class Printer(Component):
+class Printer(PureTransformer):
     """
-    Print what arrives; return the list of it at the end.
+    Print what arrives.
     """
 
-    def main(self):
-        shown = []
-        while True:
-            while self.dataReady("inbox"):
-                shown.append(self.recv("inbox"))
-                print("now showing:", shown[-1])
-            finished = self.checkShutdown()
-            if finished:
-                return shown
-            self.pause()
-            yield 1
+    def processMessage(self, message):
+        print("now showing:", message)
 
 
 def makeGraph(ticks=3, interval=0.1):

@@ -3,23 +3,13 @@ Small components the tests share.
 """
 
 from kamaelia_twisted import Component
+from kamaelia_twisted.util import PureTransformer
 
 
-class Relay(Component):
+class Relay(PureTransformer):
     """
     Pass every message from C{inbox} to C{outbox}; end on shutdown.
     """
-
-    def main(self):
-        while True:
-            while self.dataReady("inbox"):
-                self.send(self.recv("inbox"))
-            shutdown = self.checkShutdown()
-            if shutdown is not None:
-                self.send(shutdown, "signal")
-                return
-            self.pause()
-            yield 1
 
 
 class Raiser(Component):

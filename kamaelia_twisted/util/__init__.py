@@ -5,5 +5,6 @@ Small general-purpose components.
 from .chooser import Chooser
 from .collect import Collect
 from .datasource import DataSource
+from .transformer import PureTransformer
 
-__all__ = ["Chooser", "Collect", "DataSource"]
+__all__ = ["Chooser", "Collect", "DataSource", "PureTransformer"]
