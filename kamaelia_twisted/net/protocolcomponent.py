@@ -41,6 +41,7 @@ from twisted.protocols.amp import AMP
 from twisted.protocols.basic import IntNStringReceiver, LineOnlyReceiver, LineReceiver, NetstringReceiver
 from twisted.python.failure import Failure
 
+from ..core.boxes import BoxFull
 from ..core.component import Component
 from ..core.ipc import errorOccurred, producerFinished
 
@@ -306,9 +307,12 @@ class ProtocolComponent(Component):
         Send C{message} on C{boxname}, or hold it (pausing a streaming
         producer) while the receiver is full.
         """
-        if not self._pending and not self.outboxes[boxname].isFull():
-            self.send(message, boxname)
-            return
+        if not self._pending:
+            try:
+                self.send(message, boxname)
+                return
+            except BoxFull:
+                pass
         self._pending.append((message, boxname))
         transport = self.transport
         if transport.producer is not None and transport.streaming and not self._producerPaused:
