@@ -22,6 +22,7 @@ from functools import reduce
 from twisted.protocols.wire import Echo
 from twisted.python import usage
 
+from .net import ProtocolComponent, SimpleServer
 from .service import GraphService, makeGraph
 
 
@@ -48,8 +49,6 @@ class EchoOptions(GraphOptions):
     optParameters = [["port", "p", "tcp:1500", "The server endpoint to listen on."]]
 
     def makeGraph(self):
-        from .net import ProtocolComponent, SimpleServer
-
         return SimpleServer(protocol=lambda: ProtocolComponent(Echo), endpoint=self["port"])
 
 

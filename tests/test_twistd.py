@@ -8,6 +8,7 @@ import re
 import signal
 import sys
 
+from twisted.application.service import IServiceMaker
 from twisted.internet import defer, reactor, utils
 from twisted.internet.endpoints import TCP4ClientEndpoint, connectProtocol
 from twisted.internet.error import ProcessTerminated
@@ -16,7 +17,6 @@ from twisted.plugin import getPlugins
 from twisted.python.usage import UsageError
 from twisted.trial import unittest
 
-from twisted.application.service import IServiceMaker
 from kamaelia_twisted.net import SimpleServer
 from kamaelia_twisted.service import GraphService
 from kamaelia_twisted.tap import Options, makeService
