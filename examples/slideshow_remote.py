@@ -19,8 +19,7 @@ import sys
 from twisted.protocols.basic import LineOnlyReceiver
 
 from kamaelia_twisted import Backplane, Graphline, PublishTo, SubscribeTo
-from kamaelia_twisted.net import SimpleServer
-from kamaelia_twisted.net.protocolcomponent import ProtocolComponent
+from kamaelia_twisted.net import ProtocolComponent, SimpleServer
 from slideshow import IMAGES, imageFiles, slideshow
 
 REMOTE = "SLIDESHOW REMOTE"

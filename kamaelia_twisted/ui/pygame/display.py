@@ -248,7 +248,7 @@ class PygameDisplay:
         return d
 
     def _markWindowDirty(self, rect):
-        if self._closed:
+        if self._closed or any(dirty.contains(rect) for dirty in self._dirty):
             return
         self._dirty.append(rect)
         if self._flushCall is None:
