@@ -65,6 +65,20 @@ class TaskTimedOut(WorkerLost):
     """
 
 
+class NotStarted(Exception):
+    """
+    The worker was lost before it started on the item; the pool sends the
+    item again, and this does not count as an attempt.
+    """
+
+
+PIPELINE = 2
+"""
+How many items a worker is sent at once: the one it works on and the next,
+which waits in its pipe so that the worker never waits for the pool.
+"""
+
+
 def resolveFunction(name):
     """
     Import and return the callable named C{"package.module:function"}.
@@ -158,9 +172,11 @@ class ProcessPool(TaskPool):
 
         self._workerType = Worker
         self._env = childEnvironment()
-        self._idle = DeferredQueue()
-        for _ in range(self.size):
-            self._hire().addCallback(self._idle.put)
+        self._slots = DeferredQueue()
+        workers = [self._spawn() for _ in range(self.size)]
+        for _ in range(PIPELINE):
+            for worker in workers:
+                self._slots.put(worker)
         self._shutdownTrigger = self.reactor.addSystemEventTrigger(
             "before", "shutdown", self._stopAll)
 
@@ -171,29 +187,40 @@ class ProcessPool(TaskPool):
     def _stopAll(self):
         return DeferredList([worker.stop() for worker in list(self._workers)])
 
-    def _hire(self):
-        """
-        Start a worker; return a L{Deferred} that fires with it once it answers.
-        """
+    def _spawn(self):
         worker = self._workerType(self.function, self._env, self.reactor)
         self._workers.add(worker)
         worker.whenEnded().addCallback(lambda _: self._workers.discard(worker))
+        return worker
+
+    def _live(self, worker):
+        """
+        Return a L{Deferred} that fires, once it is ready, with C{worker} or,
+        if it was lost, with the process that replaces it (started once, for
+        all the slots it had).
+        """
+        while worker.lost:
+            if worker.replacement is None:
+                worker.replacement = self._spawn()
+            worker = worker.replacement
         return worker.whenReady()
 
     @inlineCallbacks
     def _run(self, item):
         payload = pickle.dumps(item, pickle.HIGHEST_PROTOCOL)
-        worker = yield self._idle.get()
+        worker = yield self._slots.get()
+        attempts = 0
         try:
-            attempts = 0
             while True:
-                attempts += 1
+                worker = yield self._live(worker)
                 try:
                     return (yield worker.apply(payload, self.timeout))
+                except NotStarted:
+                    continue
                 except WorkerLost as lost:
-                    worker = yield self._hire()
+                    attempts += 1
                     if attempts > self.retries:
                         lost.attempts = attempts
-                        raise lost
+                        raise
         finally:
-            self._idle.put(worker)
+            self._slots.put(worker)

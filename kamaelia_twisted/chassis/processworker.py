@@ -17,17 +17,18 @@ import os
 import pickle
 import sys
 import traceback
+from collections import deque
 
 from ampoule.child import AMPChild
 from ampoule.commands import Shutdown
 from ampoule.main import BOOTSTRAP, FROM_CHILD, TO_CHILD, AMPConnector
-from twisted.internet import error
+from twisted.internet import error, reactor
 from twisted.internet.defer import Deferred, succeed
 from twisted.protocols import amp
 from twisted.python.failure import Failure
 from twisted.python.reflect import qual
 
-from .processpool import TaskTimedOut, WorkerCrashed, resolveFunction
+from .processpool import NotStarted, TaskTimedOut, WorkerCrashed, resolveFunction
 
 
 class Chunks(amp.Argument):
@@ -98,11 +99,16 @@ class PoolChild(AMPChild):
     """
     The AMP protocol a worker process runs: it answers L{Apply} with the
     result of the function it was started with.
+
+    Items that arrive together are worked on one per reactor iteration, so
+    each answer is written out before the next item starts: the pool knows
+    which item a worker was on when it died or timed out.
     """
 
     def __init__(self, functionName):
         AMPChild.__init__(self)
         self.function = resolveFunction(functionName)
+        self._pending = deque()
 
     @Ready.responder
     def ready(self):
@@ -110,18 +116,44 @@ class PoolChild(AMPChild):
 
     @Apply.responder
     def applyFunction(self, item):
+        answer = Deferred()
+        self._pending.append((item, answer))
+        if len(self._pending) == 1:
+            reactor.callLater(0, self._workOnNext)
+        return answer
+
+    def _workOnNext(self):
+        item, answer = self._pending.popleft()
         try:
-            return {"failed": False, "result": dumps(self.function(pickle.loads(item)))}
+            outcome = {"failed": False, "result": dumps(self.function(pickle.loads(item)))}
         except Exception as exception:
-            return {"failed": True, "result": dumpError(exception)}
+            outcome = {"failed": True, "result": dumpError(exception)}
+        answer.callback(outcome)
+        if self._pending:
+            reactor.callLater(0, self._workOnNext)
+
+
+class _Call:
+    """
+    One item sent to a worker: its timeout, and its timer once started.
+    """
+
+    __slots__ = ("timeout", "timer", "started")
+
+    def __init__(self, timeout):
+        self.timeout, self.timer, self.started = timeout, None, False
 
 
 class Worker:
     """
-    One worker process, as the pool sees it.
+    One worker process, as the pool sees it. Several items may be sent to
+    it at once; it works on them in turn, and each one's timeout runs from
+    the moment the worker starts on it (when the one before it is answered).
 
     @ivar pid: the process id.
     @ivar alive: whether the process is still running.
+    @ivar lost: whether the worker is unusable: it died, or is dying.
+    @ivar replacement: the worker the pool started in its place, if lost.
     """
 
     def __init__(self, functionName, env, reactor):
@@ -139,21 +171,27 @@ class Worker:
             self._connector, sys.executable, args, env=env,
             childFDs={0: "w", 1: "r", 2: "r", TO_CHILD: "w", FROM_CHILD: "r"})
         self.pid = process.pid
-        self.alive = True
+        self.alive, self.lost, self.replacement = True, False, None
+        self._ready = False
         self._killed = self._stopping = False
-        self._endWaiters = []
+        self._calls = deque()
+        self._readyWaiters, self._endWaiters = [], []
         self._connector.finished.addBoth(self._ended)
-        self._ready = self._connector.amp.callRemote(Ready).addBoth(lambda _: self)
+        self._connector.amp.callRemote(Ready).addBoth(self._started)
 
     def __repr__(self):
-        return "<Worker pid={} alive={}>".format(self.pid, self.alive)
+        return "<Worker pid={} alive={} lost={}>".format(self.pid, self.alive, self.lost)
 
     def whenReady(self):
         """
-        Return the L{Deferred} (for one consumer) that fires with this worker
-        once it has answered a first command, or has died trying.
+        Return a L{Deferred} that fires with this worker once it has
+        answered a first command, or has been lost trying.
         """
-        return self._ready
+        if self._ready or self.lost:
+            return succeed(self)
+        d = Deferred()
+        self._readyWaiters.append(d)
+        return d
 
     def whenEnded(self):
         """
@@ -170,12 +208,16 @@ class Worker:
         Send a pickled item; return a L{Deferred} of the function's result.
 
         It errbacks with the function's exception, with L{TaskTimedOut} if
-        the worker was killed after C{timeout} seconds, or with
-        L{WorkerCrashed} if the process ended.
+        the worker was killed after C{timeout} seconds on it, with
+        L{WorkerCrashed} if the process ended while on it, or with
+        L{NotStarted} if the process ended before it started on it.
         """
-        timer = None if timeout is None else self._reactor.callLater(timeout, self._kill)
+        call = _Call(timeout)
+        self._calls.append(call)
+        if len(self._calls) == 1:
+            self._begin(call)
         d = self._connector.amp.callRemote(Apply, item=payload)
-        return d.addBoth(self._answered, timer, timeout)
+        return d.addBoth(self._answered, call)
 
     def stop(self):
         """
@@ -186,22 +228,43 @@ class Worker:
             self._connector.amp.callRemote(Shutdown).addErrback(lambda _: None)
         return self.whenEnded()
 
-    def _answered(self, answer, timer, timeout):
-        if timer is not None and timer.active():
-            timer.cancel()
+    def _begin(self, call):
+        call.started = True
+        if call.timeout is not None:
+            call.timer = self._reactor.callLater(call.timeout, self._kill)
+
+    def _answered(self, answer, call):
+        self._calls.remove(call)
+        if call.timer is not None and call.timer.active():
+            call.timer.cancel()
+        lostWorker = isinstance(answer, Failure) and answer.check(
+            error.ProcessDone, error.ProcessTerminated, error.ConnectionDone, error.ConnectionLost)
+        if lostWorker:
+            self.lost = True
+        elif self._calls and not self._calls[0].started:
+            self._begin(self._calls[0])
+        if not isinstance(answer, Failure):
+            result = pickle.loads(answer["result"])
+            if answer["failed"]:
+                raise result
+            return result
+        if not lostWorker:
+            return answer
+        if not call.started:
+            raise NotStarted("worker process {} was lost before starting on the item".format(self.pid))
+        if self._killed:
+            raise TaskTimedOut("worker process {} took longer than {} s and was killed".format(
+                self.pid, call.timeout))
+        raise WorkerCrashed("worker process {} {} while working on the item".format(
+            self.pid, _howItEnded(answer.value)))
+
+    def _started(self, answer):
+        self._ready = True
         if isinstance(answer, Failure):
-            if not answer.check(error.ProcessDone, error.ProcessTerminated,
-                                error.ConnectionDone, error.ConnectionLost):
-                return answer
-            if self._killed:
-                raise TaskTimedOut("worker process {} took longer than {} s and was killed".format(
-                    self.pid, timeout))
-            raise WorkerCrashed("worker process {} {} while working on the item".format(
-                self.pid, _howItEnded(answer.value)))
-        result = pickle.loads(answer["result"])
-        if answer["failed"]:
-            raise result
-        return result
+            self.lost = True
+        waiters, self._readyWaiters = self._readyWaiters, []
+        for d in waiters:
+            d.callback(self)
 
     def _kill(self):
         self._killed = True
@@ -212,6 +275,7 @@ class Worker:
 
     def _ended(self, _):
         self.alive = False
+        self.lost = True
         waiters, self._endWaiters = self._endWaiters, []
         for d in waiters:
             d.callback(None)
