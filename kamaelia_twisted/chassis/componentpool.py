@@ -204,7 +204,7 @@ class _Queued(Component):
         slot.addCallbacks(self._slotFree, lambda failure: failure.trap(CancelledError))
 
     def _slotFree(self, _):
-        self._wake()
+        self.unpause()
 
     def main(self):
         while not self._slot.called:

@@ -71,7 +71,7 @@ class Graphline(Component):
 
     def main(self):
         finished = superviseChildren(self)
-        finished.addBoth(self._wakeWith)
+        finished.addBoth(self._unpauseWith)
         while not finished.called:
             shutdown = self.checkShutdown()
             if shutdown is not None and self._forwardsControl:
@@ -82,8 +82,8 @@ class Graphline(Component):
         if self._signalsEnd:
             self.send(producerFinished(self), "signal")
 
-    def _wakeWith(self, result):
-        self._wake()
+    def _unpauseWith(self, result):
+        self.unpause()
         return result
 
     def _forwardShutdown(self, message):

@@ -144,7 +144,7 @@ class TaskPool(Component):
             while self._nextOut in self._finished:
                 self._outgoing.append(self._finished.pop(self._nextOut))
                 self._nextOut += 1
-        self._wake()
+        self.unpause()
 
     def _flush(self):
         outbox = self.outboxes["outbox"]
@@ -165,7 +165,7 @@ class TaskPool(Component):
 
     def _spaceFreed(self, _):
         self._awaitingSpace = False
-        self._wake()
+        self.unpause()
 
     def _resultsOf(self, result):
         """

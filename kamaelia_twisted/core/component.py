@@ -75,6 +75,13 @@ class Component:
         return "<{} {}>".format(self.name, self._state)
 
     @property
+    def parent(self):
+        """
+        The component this one is a child of, or L{None}.
+        """
+        return self._parent
+
+    @property
     def reactor(self):
         """
         The reactor running this component.
@@ -142,7 +149,7 @@ class Component:
         """
         self._paused = True
         for box in self.inboxes.values():
-            box.alarm = self._wake
+            box.alarm = self.unpause
 
     def checkShutdown(self, boxname="control"):
         """
@@ -287,7 +294,11 @@ class Component:
 
     # Scheduler interface
 
-    def _wake(self):
+    def unpause(self):
+        """
+        Wake the component if it sleeps after L{pause}, as a message arriving
+        would; for waking it from callbacks.
+        """
         for box in self.inboxes.values():
             box.alarm = None
         self._paused = False

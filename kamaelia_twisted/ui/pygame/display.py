@@ -369,8 +369,8 @@ def _graphsOf(components):
 
 
 def _outermost(component):
-    while component._parent is not None:
-        component = component._parent
+    while component.parent is not None:
+        component = component.parent
     return component
 
 
