@@ -590,6 +590,7 @@ class ComponentPoolTests(unittest.TestCase):
         self.assertRaises(TypeError, ComponentPool, 42)
         self.assertRaises(ValueError, ComponentPool, Upper, size=-1)
         self.assertRaises(ValueError, ComponentPool, Upper, limit=0)
+        self.assertRaises(TypeError, ComponentPool, lambda: "text", size=1)
         pool = ComponentPool(lambda: "text", size=0)
         self.assertRaises(TypeError, pool)
         self.assertEqual(pool.inUse, 0)

@@ -92,8 +92,7 @@ class ComponentPool(TaskPool):
             raise ValueError("{}: size must be an int >= 0, not {!r}".format(self.name, size))
         self.factory, self.size, self.limit = factory, size, limit
         self._slots = DeferredSemaphore(limit)
-        self._ready = deque()
-        self._refill()
+        self._ready = deque(self._make() for _ in range(size))
 
     @property
     def ready(self):
@@ -128,7 +127,6 @@ class ComponentPool(TaskPool):
             return self._handOut()
         if self.waiting >= self.queue:
             refused = PoolExhausted(self)
-            self.log.warn("{error}", error=refused)
             self._report(refused)
             raise refused
         return _Queued(self, self._slots.acquire())
@@ -156,6 +154,9 @@ class ComponentPool(TaskPool):
         return handler
 
     def _refill(self):
+        """
+        Make handlers until C{size} are ready; a factory that fails is logged.
+        """
         try:
             while len(self._ready) < self.size:
                 self._ready.append(self._make())
