@@ -8,9 +8,13 @@ cd "$(dirname "$0")"
 venv=${KAMAELIA_TWISTED_VENV:-.venv}
 
 if [ ! -f "$venv/.installed" ] || [ setup.py -nt "$venv/.installed" ]; then
+    echo "installing into $venv (first run only)..." >&2
     python3 -m venv "$venv"
-    "$venv/bin/python" -m pip install -q --upgrade pip
-    "$venv/bin/python" -m pip install -q -e ".[test]"
+    if ! { "$venv/bin/python" -m pip install --upgrade pip &&
+           "$venv/bin/python" -m pip install -e ".[test]"; } > "$venv/install.log" 2>&1; then
+        cat "$venv/install.log" >&2
+        exit 1
+    fi
     touch "$venv/.installed"
 fi
 
