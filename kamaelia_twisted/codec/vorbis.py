@@ -80,6 +80,7 @@ class VorbisDecode(Component):
                 yield from self._emit(chunks)
                 if chunks:
                     decoder.feed(b"")  # raises a fault found after the audio sent
+                yield 1  # let the reactor and the other components run between pieces
             elif self._ending is not None:
                 yield from self._emit(decoder.finish())
                 return
