@@ -19,6 +19,7 @@ milliseconds per buffer, so it plays a few percent faster than real time.
 """
 
 import argparse
+import importlib
 import json
 import os
 import resource
@@ -124,7 +125,7 @@ def silence(seconds):
 def playWithAdaptor(seconds):
     from twisted.internet import reactor
 
-    import pygame  # noqa: F401  (imported before the timing starts, as in playWithPygame)
+    importlib.import_module("pygame")  # imported before the timing starts, as in playWithPygame
 
     from kamaelia_twisted import Pipeline
     from kamaelia_twisted.audio import AudioPlayback

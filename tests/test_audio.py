@@ -10,7 +10,9 @@ import numpy
 import pygame
 from twisted.trial import unittest
 
-from kamaelia_twisted import Component, Graphline, Pipeline, errorOccurred, producerFinished, shutdownMicroprocess
+from kamaelia_twisted import (
+    Component, Graphline, Pipeline, errorOccurred, producerFinished, shutdownMicroprocess,
+)
 from kamaelia_twisted.audio import (
     AOAudioPlaybackAdaptor, AudioDeviceError, AudioPlayback, PCMStreamError, PlaybackProgress, WavWriter,
 )
@@ -160,7 +162,8 @@ class PlaybackTests(AudioDriverMixin, unittest.TestCase):
         stopper = StopWhenPlaying()
         monitor = Collect()
         graph = Graphline(
-            SRC=DataSource(chunked(tone(10.0, 8000, 1), 8000, 1, 0.1)), PLAY=player, STOP=stopper, MON=monitor,
+            SRC=DataSource(chunked(tone(10.0, 8000, 1), 8000, 1, 0.1)),
+            PLAY=player, STOP=stopper, MON=monitor,
             linkages={
                 ("SRC", "outbox"): ("PLAY", "inbox"), ("PLAY", "progress"): ("STOP", "inbox"),
                 ("STOP", "outbox"): ("PLAY", "control"), ("PLAY", "signal"): ("MON", "control"),
@@ -309,7 +312,8 @@ class WavWriterTests(unittest.TestCase):
         first = PCMChunk(tone(0.5, 44100, 2), 44100, 2)
         second = PCMChunk(tone(0.5, 22050, 1), 22050, 1)
         return self.assertWriteFails(
-            [first, second], "stream format changed from 44100 Hz 2 ch to 22050 Hz 1 ch after 22050 frames", 22050)
+            [first, second],
+            "stream format changed from 44100 Hz 2 ch to 22050 Hz 1 ch after 22050 frames", 22050)
 
     def test_badMessage(self):
         return self.assertWriteFails(
@@ -333,7 +337,8 @@ class WavWriterTests(unittest.TestCase):
         path = os.path.join(self.mktemp(), "missing", "out.wav")
         writer = WavWriter(path)
         sink = Collect()
-        d = self.assertFailure(Pipeline(DataSource([]), writer, sink).activate().whenDone(), FileNotFoundError)
+        graph = Pipeline(DataSource([]), writer, sink).activate()
+        d = self.assertFailure(graph.whenDone(), FileNotFoundError)
 
         def check(error):
             self.flushLoggedErrors(FileNotFoundError)
@@ -361,7 +366,8 @@ class OggVorbisTests(AudioDriverMixin, unittest.TestCase):
         device, wav = self.mktemp(), self.mktemp()
         self.useDriver("disk", SDL_DISKAUDIOFILE=device)
         writer = WavWriter(wav)
-        d = Pipeline(ReadFileAdaptor(self.fixture, readmode="block"), VorbisDecode(), writer).activate().whenDone()
+        graph = Pipeline(ReadFileAdaptor(self.fixture, readmode="block"), VorbisDecode(), writer)
+        d = graph.activate().whenDone()
 
         def play(_):
             self.rate, self.channels, width, self.frames, self.pcm = self.readWave(wav)

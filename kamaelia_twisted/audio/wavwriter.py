@@ -72,7 +72,8 @@ class WavWriter(Component):
         try:
             return checkChunk(message, streamFormat)
         except PCMStreamError as e:
-            raise PCMStreamError("{}: {} after {} frames".format(self.filename, e, self.framesWritten)) from None
+            reason = "{}: {} after {} frames".format(self.filename, e, self.framesWritten)
+            raise PCMStreamError(reason) from None
 
     def _openWave(self, raw, chunk):
         wav = wave.open(raw, "wb")
