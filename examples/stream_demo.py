@@ -27,6 +27,7 @@ from twisted.logger import (
     globalLogBeginner,
     textFileLogObserver,
 )
+from twisted.python.failure import Failure
 
 from kamaelia_twisted import Component, shutdownMicroprocess
 from kamaelia_twisted.codec import vorbisFileInfo
@@ -134,12 +135,12 @@ class StreamDemo(Component):
             self.link((sink, "progress"), (status, "progress"))
         self.addChildren(client, status)
         start = self.reactor.seconds()
-        try:
-            yield client.whenDone()
-        finally:
-            for component in (status, server):
-                component.inboxes["control"].deliver(shutdownMicroprocess(self))
-            yield self.whenChildrenDone()
+        streamed = yield client.whenDone().addErrback(lambda failure: failure)
+        for component in (status, server):
+            component.inboxes["control"].deliver(shutdownMicroprocess(self))
+        yield self.whenChildrenDone()
+        if isinstance(streamed, Failure):
+            streamed.raiseException()
         return self.summary(decoder, self.reactor.seconds() - start, port)
 
     def describe(self, decoder, sink, playback):
@@ -188,10 +189,12 @@ def main(argv=None):
         options.wav = DEFAULT_WAV
         print("no sound device: writing the audio to {}".format(options.wav))
     try:
-        demo = StreamDemo(options.file, options.speed, options.wav, options.interval)
-        print(demo.run())
+        summary = StreamDemo(options.file, options.speed, options.wav, options.interval).run()
     except Exception as error:
         sys.exit("stream_demo: {}".format(error))
+    if summary is None:
+        sys.exit("\nstream_demo: interrupted")
+    print(summary)
 
 
 if __name__ == "__main__":

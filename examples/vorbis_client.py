@@ -11,6 +11,7 @@ been written with C{--wav}); it exits with 1 if the stream failed.
 """
 
 import argparse
+import os
 import sys
 
 from kamaelia_twisted.codec.vorbisstream import pcmSink, vorbisClient
@@ -22,6 +23,7 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=1500, help="the server's port (default 1500)")
     parser.add_argument("--wav", help="write the audio to this WAV file instead of playing it")
     options = parser.parse_args(argv)
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     client = vorbisClient(options.host, options.port, sink=pcmSink(options.wav))
     decoder = client.childComponents()[1]
     try:
