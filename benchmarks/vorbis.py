@@ -28,17 +28,17 @@ import time
 
 from twisted.internet import defer
 
-import kamaelia_twisted.codec
+import kamaelia_twisted
 from kamaelia_twisted import Component, Pipeline
 from kamaelia_twisted.codec import VorbisDecode, xiphlibs
 from kamaelia_twisted.codec.oggvorbis import OggVorbisDecoder
+from kamaelia_twisted.codec.vorbisstream import SAMPLE
 from kamaelia_twisted.util import DataSource
 
 OURS = "OggVorbisDecoder, 4 KB chunks"
 COMPONENT = "VorbisDecode component, 4 KB msgs"
 VORBISFILE = "PyOgg VorbisFile (ov_read)"
 OGGDEC = "oggdec (one process, raw)"
-SAMPLE = os.path.join(os.path.dirname(os.path.dirname(kamaelia_twisted.codec.__file__)), "media", "sample.ogg")
 
 
 def decodeWithOggVorbisDecoder(data, chunk=4096):

@@ -46,8 +46,8 @@ def soundDeviceLikely(environ=os.environ, exists=os.path.exists, platform=sys.pl
     """
     if environ.get("SDL_AUDIODRIVER") or environ.get("PULSE_SERVER") or platform in ("darwin", "win32"):
         return True
-    runtime = environ.get("XDG_RUNTIME_DIR", "")
-    sockets = [os.path.join(runtime, "pulse", "native"), os.path.join(runtime, "pipewire-0")] if runtime else []
+    runtime = environ.get("XDG_RUNTIME_DIR")
+    sockets = [os.path.join(runtime, name) for name in ("pulse/native", "pipewire-0")] if runtime else []
     return exists("/dev/snd") or any(exists(path) for path in sockets)
 
 

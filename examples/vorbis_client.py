@@ -30,8 +30,8 @@ def main(argv=None):
         client.run()
     except Exception as error:
         sys.exit("vorbis_client: {}".format(error))
-    where = options.wav or "the sound device"
-    print("received {:.1f} s of audio ({:,} bytes) to {}".format(decoder.secondsDecoded, decoder.bytesDecoded, where))
+    print("received {:.1f} s of audio ({:,} bytes) to {}".format(
+        decoder.secondsDecoded, decoder.bytesDecoded, options.wav or "the sound device"))
 
 
 if __name__ == "__main__":

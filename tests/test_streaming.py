@@ -29,6 +29,8 @@ from tests.test_oggvorbis import MONO, oggPages, readBytes, reference
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOOPBACK = "tcp:0:interface=127.0.0.1"
 TWISTD = "from twisted.scripts.twistd import run; run()"
+SERVER = os.path.join(ROOT, "examples", "vorbis_server.py")
+CLIENT = os.path.join(ROOT, "examples", "vorbis_client.py")
 
 
 def readWav(path):
@@ -128,15 +130,13 @@ def spawn(testCase, args, env=None):
     return child
 
 
-def runChild(args, env=None):
+def runChild(testCase, args, env=None):
     """
-    Run C{python args...} to its end.
+    Run C{python args...} to its end (see L{spawn}).
 
-    @return: a L{Deferred} firing with the L{Child}, once ended.
+    @return: a L{Deferred} firing with C{(child, exit code)} once it has ended.
     """
-    child = Child()
-    reactor.spawnProcess(child, sys.executable, [sys.executable] + list(args),
-                         env=env or childEnvironment(), path=ROOT)
+    child = spawn(testCase, args, env)
     return child.ended.addCallback(lambda code: (child, code))
 
 
@@ -276,7 +276,8 @@ class LoopbackStreamingTests(ServerMixin, unittest.TestCase):
             page = bytearray(pages[index])
             page[len(page) // 3] ^= 0x08
             pages[index] = bytes(page)
-        port = yield self.serve(SimpleServer(protocol=lambda: DataSource([b"".join(pages)]), endpoint=LOOPBACK))
+        stream = b"".join(pages)
+        port = yield self.serve(SimpleServer(protocol=lambda: DataSource([stream]), endpoint=LOOPBACK))
         path = self.mktemp()
         yield vorbisClient("127.0.0.1", port, sink=pcmSink(path)).activate().whenDone()
         got, expected = readWav(path)[0], reference(SAMPLE)[0]
@@ -315,7 +316,7 @@ class DemoTests(unittest.TestCase):
     @defer.inlineCallbacks
     def test_wav(self):
         path = os.path.abspath(self.mktemp())
-        child, code = yield runChild([self.demo, "--wav", path, "--speed", "50", "--interval", "0.05"])
+        child, code = yield runChild(self, [self.demo, "--wav", path, "--speed", "50", "--interval", "0.05"])
         self.assertEqual(code, 0, child.err)
         self.assertTrue(readWav(path) == reference(SAMPLE), "the WAV differs from ov_read's samples")
         out = child.out.decode()
@@ -334,7 +335,7 @@ class DemoTests(unittest.TestCase):
         tmp = os.path.abspath(self.mktemp())
         os.makedirs(tmp)
         env = childEnvironment(SDL_AUDIODRIVER=None, PULSE_SERVER=None, XDG_RUNTIME_DIR=None, TMPDIR=tmp)
-        child, code = yield runChild([self.demo, "--speed", "50"], env)
+        child, code = yield runChild(self, [self.demo, "--speed", "50"], env)
         self.assertEqual(code, 0, child.err)
         path = os.path.join(tmp, "kamaelia_stream_demo.wav")
         self.assertIn("no sound device: writing the audio to {}".format(path), child.out.decode())
@@ -344,7 +345,7 @@ class DemoTests(unittest.TestCase):
     def test_playsOnTheDummyDriver(self):
         """SDL_AUDIODRIVER=dummy counts as a sound device: the demo plays, paced by it."""
         env = childEnvironment(SDL_AUDIODRIVER="dummy")
-        child, code = yield runChild([self.demo, "--file", MONO, "--speed", "10"], env)
+        child, code = yield runChild(self, [self.demo, "--file", MONO, "--speed", "10"], env)
         self.assertEqual(code, 0, child.err)
         self.assertIn("streamed 2.5 s of audio", child.out.decode())
         self.assertIn("played on the sound device", child.out.decode())
@@ -352,7 +353,8 @@ class DemoTests(unittest.TestCase):
 
     @defer.inlineCallbacks
     def test_notVorbis(self):
-        child, code = yield runChild([self.demo, "--file", os.path.join(ROOT, "README.md"), "--wav", self.mktemp()])
+        readme = os.path.join(ROOT, "README.md")
+        child, code = yield runChild(self, [self.demo, "--file", readme, "--wav", self.mktemp()])
         self.assertEqual(code, 1)
         self.assertIn("README.md is not an Ogg Vorbis file", child.err.decode())
 
@@ -362,12 +364,10 @@ class ExampleTests(unittest.TestCase):
 
     @defer.inlineCallbacks
     def test_serverAndClient(self):
-        server = spawn(self, [os.path.join(ROOT, "examples", "vorbis_server.py"), "--port", LOOPBACK,
-                              "--speed", "50"])
+        server = spawn(self, [SERVER, "--port", LOOPBACK, "--speed", "50"])
         port = (yield server.whenOutput(rb"at 5600000 bit/s on port (\d+)")).group(1).decode()
         path = os.path.abspath(self.mktemp())
-        child, code = yield runChild([os.path.join(ROOT, "examples", "vorbis_client.py"), "--port", port,
-                                      "--wav", path])
+        child, code = yield runChild(self, [CLIENT, "--port", port, "--wav", path])
         self.assertEqual(code, 0, child.err)
         self.assertIn("received 14.0 s of audio (179,158 bytes) to {}".format(path), child.out.decode())
         self.assertTrue(readWav(path) == reference(SAMPLE), "the WAV differs from ov_read's samples")
@@ -377,8 +377,8 @@ class ExampleTests(unittest.TestCase):
     @defer.inlineCallbacks
     def test_clientWithoutServer(self):
         port = yield freePort()
-        child, code = yield runChild([os.path.join(ROOT, "examples", "vorbis_client.py"), "--port", str(port),
-                                      "--wav", os.path.abspath(self.mktemp())])
+        path = os.path.abspath(self.mktemp())
+        child, code = yield runChild(self, [CLIENT, "--port", str(port), "--wav", path])
         self.assertEqual(code, 1)
         self.assertIn("vorbis_client: Connection was refused", child.err.decode())
 
@@ -406,14 +406,14 @@ class TwistdTests(ServerMixin, unittest.TestCase):
         """The client command writes the WAV, then twistd ends by itself."""
         port = yield self.serve(vorbisServer(SAMPLE, endpoint=LOOPBACK, speed=50))
         path = os.path.abspath(self.mktemp())
-        child, code = yield runChild(["-c", TWISTD, "-n", "--pidfile=", "--logfile=-", "kamaelia",
+        child, code = yield runChild(self, ["-c", TWISTD, "-n", "--pidfile=", "--logfile=-", "kamaelia",
                                       "vorbis-client", "--port", str(port), "--wav", path])
         self.assertEqual(code, 0, child.out)
         self.assertTrue(readWav(path) == reference(SAMPLE), "the WAV differs from ov_read's samples")
 
     @defer.inlineCallbacks
     def test_serverNotVorbis(self):
-        child, code = yield runChild(["-c", TWISTD, "-n", "--pidfile=", "--logfile=-", "kamaelia",
+        child, code = yield runChild(self, ["-c", TWISTD, "-n", "--pidfile=", "--logfile=-", "kamaelia",
                                       "vorbis-server", "--file", os.path.join(ROOT, "README.md")])
         self.assertNotEqual(code, 0)
         self.assertIn(b"vorbis-server: ", child.out + child.err)
@@ -443,8 +443,9 @@ class SoundDeviceLikelyTests(unittest.TestCase):
 
     def test_soundServers(self):
         self.assertTrue(self.likely({"PULSE_SERVER": "tcp:host"}))
-        self.assertTrue(self.likely({"XDG_RUNTIME_DIR": "/run/user/1000"}, paths={"/run/user/1000/pulse/native"}))
-        self.assertTrue(self.likely({"XDG_RUNTIME_DIR": "/run/user/1000"}, paths={"/run/user/1000/pipewire-0"}))
+        runtime = {"XDG_RUNTIME_DIR": "/run/user/1000"}
+        self.assertTrue(self.likely(runtime, paths={"/run/user/1000/pulse/native"}))
+        self.assertTrue(self.likely(runtime, paths={"/run/user/1000/pipewire-0"}))
 
     def test_desktopSystems(self):
         self.assertTrue(self.likely({}, platform="darwin"))

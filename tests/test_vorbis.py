@@ -339,7 +339,8 @@ class BackpressureTests(unittest.TestCase):
     @defer.inlineCallbacks
     def test_slowReceiver(self):
         """A receiver with room for one chunk, taking one per step: nothing is lost."""
-        source, decoder, sink = DataSource(pieces(readBytes(SAMPLE), fixed(4096))), VorbisDecode(), HeldSink(1, held=False)
+        source = DataSource(pieces(readBytes(SAMPLE), fixed(4096)))
+        decoder, sink = VorbisDecode(), HeldSink(1, held=False)
         yield Pipeline(source, decoder, sink).activate().whenDone()
         self.assertEqual(sink.mostWaiting, 1)
         self.assertTrue(joined(sink.collected) == reference(SAMPLE)[0], "samples differ from ov_read's")
