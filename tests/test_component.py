@@ -379,3 +379,65 @@ class SchedulerTests(unittest.TestCase):
         while clock.getDelayedCalls():
             clock.advance(0)
         self.assertEqual(order, [("a", 0), ("b", 0), ("a", 1), ("b", 1), ("a", 2), ("b", 2)])
+
+
+class SpaceTests(unittest.TestCase):
+    def test_pauseUntilSpaceWakesOnRoom(self):
+        clock = task.Clock()
+        receiver = Collect(reactor=clock)
+        receiver.inboxes["inbox"].setSize(2)
+        woken = []
+
+        class Producer(Component):
+            def main(self):
+                self.send(1)
+                self.send(2)
+                self.pauseUntilSpace()
+                yield 1
+                woken.append(self.outboxes["outbox"].isFull())
+
+        producer = Producer(reactor=clock)
+        producer.link((producer, "outbox"), (receiver, "inbox"))
+        producer.activate()
+        clock.advance(0)
+        clock.advance(0)
+        self.assertEqual(woken, [])
+        receiver.inboxes["inbox"].take()
+        clock.advance(0)
+        self.assertEqual(woken, [False])
+
+    def test_pauseUntilSpaceWakesOnControl(self):
+        clock = task.Clock()
+        receiver = Component()
+        receiver.inboxes["inbox"].setSize(1)
+
+        class Producer(Component):
+            def main(self):
+                self.send(1)
+                while self.outboxes["outbox"].isFull() and not self.dataReady("control"):
+                    self.pauseUntilSpace()
+                    yield 1
+                return self.checkShutdown()
+
+        producer = Producer(reactor=clock)
+        producer.link((producer, "outbox"), (receiver, "inbox"))
+        producer.activate()
+        clock.advance(0)
+        producer.inboxes["control"].deliver(producerFinished())
+        clock.advance(0)
+        return producer.whenDone().addCallback(self.assertIsInstance, producerFinished)
+
+    def test_finishedReceiverReleasesWaiters(self):
+        """
+        A sender waiting for room in a component that has ended is released:
+        the ended component's inboxes lose their bound.
+        """
+        receiver = Component()
+        receiver.inboxes["inbox"].setSize(1)
+        sender = Component()
+        sender.link((sender, "outbox"), (receiver, "inbox"))
+        sender.send("fills it")
+        released = sender.outboxes["outbox"].whenSpace()
+        self.assertFalse(released.called)
+        receiver.activate()
+        return receiver.whenDone().addCallback(lambda _: self.assertTrue(released.called))

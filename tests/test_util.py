@@ -57,6 +57,27 @@ class PureTransformerTests(unittest.TestCase):
 
         return graph.whenDone().addCallback(check)
 
+    def test_shutdownWhileReceiverFull(self):
+        """
+        L{shutdownMicroprocess} stops a transformer blocked on a full receiver.
+        """
+        held = Collect()
+        held.inboxes["inbox"].setSize(2)
+        transformer = PureTransformer()
+        transformer.link((transformer, "outbox"), (held, "inbox"))
+        for n in range(5):
+            transformer.inboxes["inbox"].deliver(n)
+        transformer.activate()
+        from twisted.internet import reactor, task
+
+        def stop():
+            self.assertEqual(list(held.inboxes["inbox"]), [0, 1])
+            transformer.inboxes["control"].deliver(shutdownMicroprocess())
+            return transformer.whenDone()
+
+        return task.deferLater(reactor, 0.01, stop).addCallback(
+            lambda _: self.assertEqual(list(transformer.inboxes["inbox"]), [2, 3, 4]))
+
     def test_shutdownPassedOn(self):
         sink = Collect()
         graph = Pipeline(PureTransformer(), sink).activate()

@@ -151,6 +151,19 @@ class Component:
         for box in self.inboxes.values():
             box.alarm = self.unpause
 
+    def pauseUntilSpace(self, boxname="outbox"):
+        """
+        Like L{pause}, but also wake when the receiver of outbox C{boxname}
+        is at most half full: how a producer waits for a bounded receiver
+        while still hearing its C{control} inbox::
+
+            while outbox.isFull():
+                self.pauseUntilSpace()
+                yield 1
+        """
+        self.outboxes[boxname].whenSpace().addCallback(lambda _: self.unpause())
+        self.pause()
+
     def checkShutdown(self, boxname="control"):
         """
         Take the messages waiting on C{boxname} and return the first
@@ -343,6 +356,8 @@ class Component:
         for linkage in self._links:
             linkage.disconnect()
         self._links = []
+        for box in self.inboxes.values():
+            box.setSize(None)  # nobody will make room: release senders waiting for it
         waiters, self._doneWaiters = self._doneWaiters, []
         for d in waiters:
             if isinstance(result, Failure):

@@ -26,8 +26,9 @@ class DataSource(Component):
     def main(self):
         outbox = self.outboxes["outbox"]
         for message in self.messages:
-            if outbox.isFull():
-                yield outbox.whenSpace()
+            while outbox.isFull() and not self.dataReady("control"):
+                self.pauseUntilSpace()
+                yield 1
             shutdown = self.checkShutdown()
             if shutdown is not None:
                 self.send(shutdown, "signal")

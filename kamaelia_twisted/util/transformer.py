@@ -14,13 +14,15 @@ function.
 """
 
 from ..core.component import Component
+from ..core.ipc import shutdownMicroprocess
 
 
 class PureTransformer(Component):
     """
     Send C{function(message)} on C{outbox} for each message on C{inbox}
-    (nothing when it returns L{None}); wait for room when the receiver is
-    full; on a shutdown message, pass it on and end.
+    (nothing when it returns L{None}), waiting for room when the receiver
+    is full. L{producerFinished} on C{control} ends it once every message is
+    handled, L{shutdownMicroprocess} at once; either is passed on.
     """
 
     def __init__(self, function=None, **attributes):
@@ -39,16 +41,18 @@ class PureTransformer(Component):
 
     def main(self):
         outbox = self.outboxes["outbox"]
+        ending = None
         while True:
-            while self.dataReady("inbox"):
-                if outbox.isFull():
-                    yield outbox.whenSpace()
+            while self.dataReady("inbox") and not outbox.isFull():
                 result = self.processMessage(self.recv("inbox"))
                 if result is not None:
                     self.send(result, "outbox")
-            shutdown = self.checkShutdown()
-            if shutdown is not None:
-                self.send(shutdown, "signal")
+            ending = self.checkShutdown() or ending
+            if ending is not None and (not self.dataReady("inbox") or isinstance(ending, shutdownMicroprocess)):
+                self.send(ending, "signal")
                 return
-            self.pause()
+            if self.dataReady("inbox"):
+                self.pauseUntilSpace()
+            else:
+                self.pause()
             yield 1
