@@ -146,8 +146,8 @@ class BlockTests(ReadFileTestMixin, unittest.TestCase):
 
     def test_shutdownWhileWaitingForRoom(self):
         """
-        A reader blocked by a full receiver still sees a shutdown message,
-        within C{controlPollSeconds}, and leaves no timer behind.
+        A reader blocked by a full receiver still sees a shutdown message at
+        once, and leaves no timer behind.
         """
         path, content = self.makeFile(10000)
         clock = Clock()
@@ -159,7 +159,7 @@ class BlockTests(ReadFileTestMixin, unittest.TestCase):
         clock.advance(0)
         self.assertEqual(list(stuck.inboxes["inbox"]), [content[:100]])
         reader.inboxes["control"].deliver(shutdownMicroprocess())
-        clock.advance(ReadFileAdaptor.controlPollSeconds)
+        clock.advance(0)
         self.assertTrue(reader.isDone())
         self.assertEqual(clock.getDelayedCalls(), [])
         self.assertIsInstance(reader.outboxes["signal"].pop(), shutdownMicroprocess)

@@ -13,8 +13,6 @@ C{outbox} feeds is full (a player's bounded inbox) and its own C{inbox} is
 bounded, so a network source upstream is paused instead of memory growing.
 """
 
-from twisted.internet.defer import Deferred, race
-
 from ..core.component import Component
 from ..core.ipc import shutdownMicroprocess
 from .oggvorbis import OggVorbisDecoder, VorbisError
@@ -117,7 +115,8 @@ class VorbisDecode(Component):
             while outbox.isFull():
                 if self._stopRequested():
                     return
-                yield self._spaceOrControl()
+                self.pauseUntilSpace()
+                yield 1
             self.send(chunk, "outbox")
             self.secondsDecoded += chunk.seconds
 
@@ -129,21 +128,6 @@ class VorbisDecode(Component):
         if found is not None and (self._ending is None or isinstance(found, shutdownMicroprocess)):
             self._ending = found
         return isinstance(self._ending, shutdownMicroprocess)
-
-    def _spaceOrControl(self):
-        """
-        Return a L{Deferred} that fires once the receiver has room or a
-        message arrives on C{control}.
-        """
-        control = self.inboxes["control"]
-        arrived = Deferred()
-        control.alarm = lambda: arrived.called or arrived.callback(None)
-
-        def stopWatching(result):
-            control.alarm = None
-            return result
-
-        return race([self.outboxes["outbox"].whenSpace(), arrived]).addBoth(stopWatching)
 
     def _release(self, decoder):
         """

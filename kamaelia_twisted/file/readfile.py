@@ -15,7 +15,6 @@ L{twisted.internet.task.Clock} drives it in tests). In C{"block"} mode it
 arrives in C{readsize} blocks as fast as a bounded receiver makes room.
 """
 
-from twisted.internet.defer import race
 from twisted.internet.task import deferLater
 
 from ..core.component import Component
@@ -33,14 +32,11 @@ class ReadFileAdaptor(Component):
     line), not an exception. A shutdown message on C{control} stops it early.
 
     @ivar bytesSent: how many bytes have been sent so far.
-    @cvar controlPollSeconds: while waiting for room downstream, how often
-        C{control} is checked.
     """
 
     Inboxes = {"inbox": "Unused", "control": "Shutdown messages: stop reading"}
     Outboxes = {"outbox": "The file's contents, as bytes chunks",
                 "signal": "producerFinished at the end of the file, errorOccurred if it cannot be read"}
-    controlPollSeconds = 0.1
 
     def __init__(self, filename, readmode="bitrate", readsize=4096, bitrate=65536, chunkrate=24,
                  reactor=None, **attributes):
@@ -148,5 +144,5 @@ class ReadFileAdaptor(Component):
             shutdown = self.checkShutdown()
             if shutdown is not None or not outbox.isFull():
                 return shutdown
-            yield race([outbox.whenSpace(),
-                        deferLater(self.reactor, self.controlPollSeconds, lambda: None)])
+            self.pauseUntilSpace()
+            yield 1
