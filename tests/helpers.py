@@ -3,7 +3,7 @@ Small components the tests share.
 """
 
 from kamaelia_twisted import Component
-from kamaelia_twisted.util import PureTransformer
+from kamaelia_twisted.util import Collect, PureTransformer
 
 
 class Relay(PureTransformer):
@@ -22,3 +22,29 @@ class Raiser(Component):
             self.pause()
             yield 1
         raise ValueError("bad message {!r}".format(self.recv("inbox")))
+
+
+class SlowSink(Collect):
+    """
+    Take one message per step from a C{size}-bounded inbox, recording in
+    C{most} the most messages that ever waited there.
+    """
+
+    def __init__(self, size, **attributes):
+        Collect.__init__(self, **attributes)
+        self.inboxes["inbox"].setSize(size)
+        self.most = 0
+
+    def main(self):
+        while True:
+            self.most = max(self.most, self.dataReady("inbox"))
+            if self.dataReady("inbox"):
+                self.collected.append(self.recv("inbox"))
+                yield 1
+                continue
+            self.shutdown = self.checkShutdown()
+            if self.shutdown is not None:
+                self.send(self.shutdown, "signal")
+                return self.collected
+            self.pause()
+            yield 1

@@ -11,28 +11,7 @@ from kamaelia_twisted import Component, Pipeline, errorOccurred, producerFinishe
 from kamaelia_twisted.file import ReadFileAdaptor
 from kamaelia_twisted.util import Collect
 
-
-class SlowSink(Collect):
-    """
-    Take one message per step from a C{size}-bounded inbox.
-    """
-
-    def __init__(self, size, **attributes):
-        Collect.__init__(self, **attributes)
-        self.inboxes["inbox"].setSize(size)
-
-    def main(self):
-        while True:
-            if self.dataReady("inbox"):
-                self.collected.append(self.recv("inbox"))
-                yield 1
-                continue
-            self.shutdown = self.checkShutdown()
-            if self.shutdown is not None:
-                self.send(self.shutdown, "signal")
-                return self.collected
-            self.pause()
-            yield 1
+from .helpers import SlowSink
 
 
 class ReadFileTestMixin:

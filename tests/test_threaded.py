@@ -9,6 +9,8 @@ from twisted.trial import unittest
 from kamaelia_twisted import Pipeline, ThreadedComponent, producerFinished
 from kamaelia_twisted.util import Collect, DataSource
 
+from .helpers import SlowSink
+
 
 class Upper(ThreadedComponent):
     """
@@ -56,26 +58,12 @@ class ThreadedTests(unittest.TestCase):
                     self.send(i)
                 self.send(producerFinished(), "signal")
 
-        class SlowSink(Collect):
-            def main(self):
-                self.highest = 0
-                while True:
-                    self.highest = max(self.highest, self.dataReady("inbox"))
-                    if self.dataReady("inbox"):
-                        self.collected.append(self.recv("inbox"))
-                    elif self.checkShutdown() is not None:
-                        return
-                    else:
-                        self.pause()
-                    yield 1
-
-        sink = SlowSink()
-        sink.inboxes["inbox"].setSize(10)
+        sink = SlowSink(10)
         graph = Pipeline(Flood(), sink).activate()
 
         def check(_):
             self.assertEqual(sink.collected, list(range(200)))
-            self.assertLessEqual(sink.highest, 10)
+            self.assertLessEqual(sink.most, 10)
 
         return graph.whenDone().addCallback(check)
 

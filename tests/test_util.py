@@ -7,6 +7,8 @@ from twisted.trial import unittest
 from kamaelia_twisted import Pipeline, producerFinished, shutdownMicroprocess
 from kamaelia_twisted.util import Collect, DataSource, PureTransformer
 
+from .helpers import SlowSink
+
 
 class PureTransformerTests(unittest.TestCase):
     def test_function(self):
@@ -34,21 +36,7 @@ class PureTransformerTests(unittest.TestCase):
         A full receiver pauses the transformer instead of failing it: every
         message arrives and the receiver's bound holds.
         """
-        class Slow(Collect):
-            def main(self):
-                self.most = 0
-                while True:
-                    self.most = max(self.most, self.dataReady("inbox"))
-                    if self.dataReady("inbox"):
-                        self.collected.append(self.recv("inbox"))
-                    elif self.checkShutdown() is not None:
-                        return
-                    else:
-                        self.pause()
-                    yield 1
-
-        sink = Slow()
-        sink.inboxes["inbox"].setSize(4)
+        sink = SlowSink(4)
         graph = Pipeline(DataSource(range(100)), PureTransformer(), sink).activate()
 
         def check(_):

@@ -20,7 +20,9 @@ from kamaelia_twisted.codec import (
 )
 from kamaelia_twisted.core.scheduler import Scheduler
 from kamaelia_twisted.util import Collect, DataSource
-from tests.test_oggvorbis import MONO, SAMPLE, TINY, formats, joined, oggPages, readBytes, reference, sealed
+from tests.test_oggvorbis import (
+    MONO, SAMPLE, TINY, fixed, formats, joined, oggPages, randomSizes, readBytes, reference, sealed,
+)
 
 
 def pieces(data, sizes):
@@ -31,17 +33,6 @@ def pieces(data, sizes):
         cut.append(data[position : position + size])
         position += size
     return cut
-
-
-def fixed(size):
-    while True:
-        yield size
-
-
-def randomSizes(seed, largest=20000):
-    rng = random.Random(seed)
-    while True:
-        yield rng.choice([1, 2, 3, rng.randint(1, 300), rng.randint(1, largest)])
 
 
 def decodeMessages(messages):
