@@ -79,15 +79,18 @@ class GraphService(Service):
         service be restarted).
     @param stopTimeout: seconds to wait at each stage of stopping.
     @param reactor: the reactor for the timeouts (default: the graph's).
+    @param stopReactor: stop the reactor when the graph ends by itself, for
+        a one-shot job such as a client run by C{twistd}.
     @ivar graph: the running (or last) graph, or L{None} before the first start.
     """
 
     log = Logger()
 
-    def __init__(self, graph, stopTimeout=10.0, reactor=None):
+    def __init__(self, graph, stopTimeout=10.0, reactor=None, stopReactor=False):
         self.graphFactory = graph if not isinstance(graph, Component) else None
         self.graph = graph if isinstance(graph, Component) else None
         self.stopTimeout = stopTimeout
+        self.stopReactor = stopReactor
         self._reactor = reactor
         self._stopping = False
         self._timer = None
@@ -121,9 +124,13 @@ class GraphService(Service):
         if isinstance(result, Failure):
             self.log.error("graph {graph} failed while its service was running: {why}",
                            graph=graph.name, why=result.getErrorMessage())
+        elif self.stopReactor:
+            self.log.info("graph {graph} has finished", graph=graph.name)
         else:
             self.log.warn("graph {graph} ended by itself, returning {result!r}",
                           graph=graph.name, result=result)
+        if self.stopReactor and self._clock().running:
+            self._clock().stop()
 
     def stopService(self):
         """

@@ -29,7 +29,11 @@ from .service import GraphService, makeGraph
 class GraphOptions(usage.Options):
     """
     Options of a subcommand that runs one ready-made graph.
+
+    @cvar oneShot: whether twistd ends when the graph has finished.
     """
+
+    oneShot = False
 
     def makeGraph(self):
         """
@@ -96,10 +100,12 @@ class VorbisClientOptions(GraphOptions):
         ["wav", "w", None, "Write the audio to this WAV file instead of playing it."],
     ]
 
-    def makeGraph(self):
-        from .codec.vorbisstream import pcmSink, stopReactorWhenDone, vorbisClient
+    oneShot = True
 
-        return stopReactorWhenDone(vorbisClient(self["host"], self["port"], sink=pcmSink(self["wav"])))
+    def makeGraph(self):
+        from .codec.vorbisstream import pcmSink, vorbisClient
+
+        return vorbisClient(self["host"], self["port"], sink=pcmSink(self["wav"]))
 
 
 class Options(usage.Options):
@@ -116,6 +122,7 @@ class Options(usage.Options):
         ["graph", "g", None, "PATH_OR_MODULE:CALLABLE returning the graph (a component)."],
         ["stop-timeout", None, 10.0, "Seconds to wait for the graph at each stage of stopping.", float],
     ]
+    optFlags = [["exit-when-done", None, "Stop twistd when the graph has finished by itself."]]
     subCommands = [
         ["echo", None, EchoOptions, "Echo server."],
         ["vorbis-server", None, VorbisServerOptions, "Stream an Ogg Vorbis file to every client."],
@@ -141,6 +148,7 @@ class Options(usage.Options):
             if self["graph"] is not None:
                 raise usage.UsageError("give --graph or a command, not both")
             self.graph = self.subOptions.makeGraph()
+            self["exit-when-done"] = self["exit-when-done"] or self.subOptions.oneShot
         elif self["graph"] is not None:
             self.graph = loadGraph(self["graph"], self["args"])
         else:
@@ -203,4 +211,5 @@ def makeService(options):
     """
     Return a L{GraphService} running C{options.graph}.
     """
-    return GraphService(options.graph, stopTimeout=options["stop-timeout"])
+    return GraphService(options.graph, stopTimeout=options["stop-timeout"],
+                        stopReactor=bool(options["exit-when-done"]))

@@ -111,6 +111,20 @@ class GraphServiceTests(unittest.TestCase):
 
         return service.graph.whenDone().addCallback(check)
 
+    def test_stopReactorWhenGraphEnds(self):
+        """
+        With C{stopReactor}, a graph that ends by itself stops the reactor.
+        """
+        reactor = _StoppableReactor()
+        service = GraphService(lambda: Pipeline(DataSource([1])), reactor=reactor, stopReactor=True)
+        service.startService()
+
+        def check(_):
+            self.assertEqual(reactor.stopped, 1)
+            return service.stopService()
+
+        return service.graph.whenDone().addCallback(check)
+
     def test_graphFails(self):
         service = capturedService(lambda: Pipeline(DataSource(["bad"]), Raiser()))
         service.startService()
@@ -124,6 +138,18 @@ class GraphServiceTests(unittest.TestCase):
             return service.stopService()
 
         return d.addCallback(check)
+
+
+class _StoppableReactor:
+    """
+    Stands in for a running reactor, counting calls to C{stop}.
+    """
+
+    running = True
+    stopped = 0
+
+    def stop(self):
+        self.stopped += 1
 
 
 class StubbornGraphTests(unittest.TestCase):

@@ -87,19 +87,3 @@ def vorbisClient(host=None, port=None, endpoint=None, sink=None, reactor=None):
         sink if sink is not None else pcmSink(reactor=reactor),
         reactor=reactor,
     )
-
-
-def stopReactorWhenDone(graph):
-    """
-    Stop C{graph}'s reactor once C{graph} has ended, however it ended: for a
-    one-shot client run by a service (C{twistd -n kamaelia vorbis-client}).
-
-    @return: C{graph}.
-    """
-
-    def stop(_):
-        if graph.reactor.running:
-            graph.reactor.stop()
-
-    graph.whenDone().addBoth(stop)
-    return graph
