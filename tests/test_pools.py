@@ -773,3 +773,40 @@ class ExamplesTests(unittest.TestCase):
         ended = yield script.ended
         self.assertEqual((bytes(served.received), closed), (b"HELLO", b""))
         self.assertIsInstance(ended, ProcessDone)
+
+
+SHUTDOWN_SCRIPT = """
+import os, threading, time
+from twisted.internet import reactor
+from kamaelia_twisted import Pipeline, ProcessPool, ThreadPool
+from kamaelia_twisted.util import Collect, DataSource
+
+Pipeline(DataSource([0.5] * 4), ProcessPool("time:sleep", size=2), Collect()).activate()
+Pipeline(DataSource([1.0] * 6), ThreadPool(time.sleep, size=2), Collect()).activate()
+reactor.callLater(0.2, reactor.stop)
+reactor.run()
+
+def parent(pid):
+    with open("/proc/{}/stat".format(pid)) as stat:
+        return int(stat.read().rsplit(")", 1)[1].split()[1])
+
+children = [pid for pid in os.listdir("/proc") if pid.isdigit() and parent(pid) == os.getpid()]
+print("threads:", threading.active_count(), "children:", len(children), flush=True)
+os._exit(0)
+"""
+
+
+class ReactorShutdownTests(unittest.TestCase):
+    def test_workersStopped(self):
+        """
+        When the reactor shuts down with pools still working, their threads
+        are joined and their worker processes have exited before it stops.
+        """
+        d = getProcessOutputAndValue(sys.executable, ["-c", SHUTDOWN_SCRIPT],
+                                     env=exampleEnvironment(), path=ROOT)
+
+        def check(result):
+            out, err, code = result
+            self.assertEqual((out, code), (b"threads: 1 children: 0\n", 0), err.decode()[-2000:])
+
+        return d.addCallback(check)

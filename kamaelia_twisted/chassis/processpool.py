@@ -38,7 +38,7 @@ import os
 import pickle
 import sys
 
-from twisted.internet.defer import DeferredList, DeferredQueue, inlineCallbacks
+from twisted.internet.defer import DeferredList, DeferredQueue, fail, inlineCallbacks
 
 from .taskpool import TaskPool
 
@@ -165,6 +165,7 @@ class ProcessPool(TaskPool):
         self.function = functionName(function)
         self.timeout, self.retries = timeout, retries
         self._workers = set()
+        self._stopping = False
 
     def _startWorkers(self):
         # Imported here: ampoule installs the default reactor when imported.
@@ -185,6 +186,7 @@ class ProcessPool(TaskPool):
         return self._stopAll()
 
     def _stopAll(self):
+        self._stopping = True
         return DeferredList([worker.stop() for worker in list(self._workers)])
 
     def _spawn(self):
@@ -201,6 +203,8 @@ class ProcessPool(TaskPool):
         """
         while worker.lost:
             if worker.replacement is None:
+                if self._stopping:
+                    return fail(WorkerLost("{}: stopping, so no worker replaces a lost one".format(self.name)))
                 worker.replacement = self._spawn()
             worker = worker.replacement
         return worker.whenReady()
