@@ -50,6 +50,7 @@ class ComponentProtocol(ConnectionProtocol):
         ConnectionProtocol.__init__(self, Connection(inboxSize=inboxSize, reactor=reactor))
         self.handler = handler
         self.inboxSize = inboxSize
+        self._running = 0
         self._done = Notifier()
 
     def connectionMade(self):
@@ -62,15 +63,21 @@ class ComponentProtocol(ConnectionProtocol):
         if received.size is None:
             received.setSize(self.inboxSize)
         ConnectionProtocol.connectionMade(self)
-        handler.whenDone().addBoth(self._handlerDone)
-        DeferredList([connection.whenDone(), handler.whenDone()], consumeErrors=True).addCallback(
-            lambda _: self._done.fire(None))
+        self._running = 2
+        connection.whenDone().addBoth(self._ended)
+        handler.whenDone().addBoth(self._handlerEnded)
         connection.activate()
         handler.activate()
 
-    def _handlerDone(self, _):
+    def _handlerEnded(self, _):
         if not self.connection.isDone():
             self.connection.inboxes["control"].deliver(shutdownMicroprocess(self.handler))
+        self._ended(None)
+
+    def _ended(self, _):
+        self._running -= 1
+        if not self._running:
+            self._done.fire(None)
 
     def whenDone(self):
         """
