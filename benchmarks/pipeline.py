@@ -92,10 +92,12 @@ def runAxon(total):
     return time.perf_counter() - start
 
 
-def runAsyncio(total, drain=False):
+def runAsyncio(total, style="await"):
     """
-    Relays either await each message (idiomatic) or, with C{drain}, take
-    every ready message at once, as the Kamaelia relays do.
+    Relays in one of three styles: C{"await"}, the canonical
+    C{await out.put(await inq.get())}; C{"nowait"}, C{put_nowait} instead of
+    C{await put}; C{"drain"}, also taking every ready message at once with
+    C{get_nowait}, as the Kamaelia relays do.
     """
 
     async def source(out):
@@ -106,8 +108,11 @@ def runAsyncio(total, drain=False):
 
     async def relay(inq, out):
         while True:
+            if style == "await":
+                await out.put(await inq.get())
+                continue
             out.put_nowait(await inq.get())
-            while drain and not inq.empty():
+            while style == "drain" and not inq.empty():
                 out.put_nowait(inq.get_nowait())
 
     async def sink(inq):
@@ -202,7 +207,8 @@ PEERS = {
     "kamaelia_twisted": runOurs,
     "Axon": runAxon,
     "asyncio.Queue": runAsyncio,
-    "asyncio.Queue, drained": lambda total: runAsyncio(total, drain=True),
+    "asyncio.Queue, put_nowait": lambda total: runAsyncio(total, "nowait"),
+    "asyncio.Queue, drained": lambda total: runAsyncio(total, "drain"),
     "DeferredQueue": runDeferredQueue,
 }
 IDLE = {"kamaelia_twisted": idleOurs, "Axon": idleAxon}
@@ -220,15 +226,15 @@ def report(messages, idle):
     print("5-stage relay, {:,} messages, {} per source yield".format(messages, BURST))
     rates = {name: messages / inSubprocess("relay", name, messages) for name in PEERS}
     ours = rates["kamaelia_twisted"]
-    print("{:<24} {:>12} {:>14}".format("scheduler", "msg/s", "ours / this"))
+    print("{:<28} {:>12} {:>14}".format("scheduler", "msg/s", "ours / this"))
     for name, rate in rates.items():
-        print("{:<24} {:>12,.0f} {:>13.2f}x".format(name, rate, ours / rate))
+        print("{:<28} {:>12,.0f} {:>13.2f}x".format(name, rate, ours / rate))
     print()
     print("memory per idle (paused) component, {:,} components".format(idle))
     sizes = {name: inSubprocess("idle", name, idle) for name in IDLE}
-    print("{:<24} {:>12} {:>14}".format("framework", "bytes", "ours / this"))
+    print("{:<28} {:>12} {:>14}".format("framework", "bytes", "ours / this"))
     for name, size in sizes.items():
-        print("{:<24} {:>12,.0f} {:>13.2f}x".format(name, size, sizes["kamaelia_twisted"] / size))
+        print("{:<28} {:>12,.0f} {:>13.2f}x".format(name, size, sizes["kamaelia_twisted"] / size))
 
 
 def main():
