@@ -70,8 +70,6 @@ def chain(classes, total, link):
 
 
 def runOurs(total):
-    from twisted.internet import reactor
-
     from kamaelia_twisted import Component, Pipeline
 
     graph = Pipeline(*chain(relayClasses(Component), total, lambda a, b: None))

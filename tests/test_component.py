@@ -5,11 +5,11 @@ Tests for L{kamaelia_twisted.core.component}: boxes, links, lifecycle.
 from twisted.internet import defer, reactor, task
 from twisted.trial import unittest
 
-from kamaelia_twisted import BoxFull, Component, Pipeline, errorOccurred, noSpaceInBox, producerFinished
+from kamaelia_twisted import BoxFull, Component, errorOccurred, noSpaceInBox, producerFinished
 from kamaelia_twisted.core.linkage import BoxAlreadyLinked
-from kamaelia_twisted.util import Collect, DataSource
+from kamaelia_twisted.util import Collect
 
-from .helpers import Raiser, Relay
+from .helpers import Raiser
 
 
 class BoxesTests(unittest.TestCase):
