@@ -26,6 +26,7 @@ import tracemalloc
 
 CHUNK = bytes(64 * 1024)
 MB = 1 << 20
+BATCH = 40
 
 
 def raiseFileLimit():
@@ -210,11 +211,11 @@ def echoClient(kind, port, total):
 
 def holdConnections(port, count):
     """
-    Open C{count} connections, have each echo one byte, print "ready", and
-    hold them until stdin closes.
+    Open C{count} connections (in batches, the listen backlog being short),
+    have each echo one byte, print "ready", and hold them until stdin closes.
     """
     from twisted.internet import reactor, stdio
-    from twisted.internet.defer import Deferred, gatherResults
+    from twisted.internet.defer import Deferred, gatherResults, inlineCallbacks
     from twisted.internet.endpoints import TCP4ClientEndpoint
     from twisted.internet.protocol import Factory, Protocol
 
@@ -238,14 +239,16 @@ def holdConnections(port, count):
                 client.transport.loseConnection()
             reactor.callLater(0.2, reactor.stop)
 
+    @inlineCallbacks
     def connectAll():
         endpoint = TCP4ClientEndpoint(reactor, "127.0.0.1", port)
-        for _ in range(count):
-            client = Client()
-            clients.append(client)
-            endpoint.connect(Factory.forProtocol(lambda client=client: client))
-        ready = gatherResults([client.echoed for client in clients])
-        ready.addCallback(lambda _: (print("ready", flush=True), stdio.StandardIO(Quit())))
+        for start in range(0, count, BATCH):
+            batch = [Client() for _ in range(min(BATCH, count - start))]
+            clients.extend(batch)
+            yield gatherResults([endpoint.connect(Factory.forProtocol(lambda c=c: c)) for c in batch])
+            yield gatherResults([client.echoed for client in batch])
+        print("ready", flush=True)
+        stdio.StandardIO(Quit())
 
     reactor.callWhenRunning(connectAll)
     reactor.run()
