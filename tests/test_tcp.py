@@ -7,7 +7,7 @@ import re
 import sys
 
 from twisted.internet import defer, reactor
-from twisted.internet.endpoints import TCP4ServerEndpoint, serverFromString
+from twisted.internet.endpoints import serverFromString
 from twisted.internet.error import (
     CannotListenError, ConnectionAborted, ConnectionLost, ConnectionRefusedError,
 )

@@ -52,7 +52,8 @@ class UDPTests(unittest.TestCase):
         senderPort = yield sender.whenListening().addCallback(lambda p: p.getHost().port)
         yield graph.whenDone()
         yield sink.whenDone()
-        self.assertEqual(sink.collected, [(data, ("127.0.0.1", senderPort)) for data in (b"one", b"two", big)])
+        source = ("127.0.0.1", senderPort)
+        self.assertEqual(sink.collected, [(data, source) for data in (b"one", b"two", big)])
 
     @defer.inlineCallbacks
     def test_shutdownPassedOn(self):

@@ -5,7 +5,10 @@ The Twisted bridge: transports as components, components as protocols.
     from kamaelia_twisted.net import TCPClient, SimpleServer
 
     SimpleServer(protocol=EchoProtocol, port=1500).run()
-    Pipeline(TCPClient("127.0.0.1", 1500), ConsoleEchoer()).run()
+    Pipeline(ConsoleReader(), TCPClient("127.0.0.1", 1500), ConsoleEchoer()).run()
+
+(C{EchoProtocol}, C{ConsoleReader} and C{ConsoleEchoer}: see
+examples/echo_server.py and examples/echo_client.py; doc/net.md has more.)
 """
 
 from .factory import ComponentFactory, ComponentProtocol

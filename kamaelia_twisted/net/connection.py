@@ -20,8 +20,10 @@ A L{ConnectionProtocol} feeds a L{Connection} from a transport::
 
     connection = Connection()
     factory = Factory.forProtocol(lambda: ConnectionProtocol(connection))
-    TCP4ClientEndpoint(reactor, "127.0.0.1", 1500).connect(factory)
-    connection.activate()
+    endpoint = TCP4ClientEndpoint(reactor, "127.0.0.1", 1500)
+    endpoint.connect(factory).addCallback(lambda _: connection.activate())
+
+Activate the component once the transport is attached (L{Connection.attach}).
 
 L{kamaelia_twisted.net.TCPClient} and L{kamaelia_twisted.net.ComponentFactory}
 are built this way.
@@ -119,17 +121,12 @@ class Connection(Component):
 
     def main(self):
         try:
-            yield from self.serve()
+            yield from self._serve()
         except Exception:
             self._close()
             raise
 
-    def serve(self):
-        """
-        Write C{inbox} to the transport until the connection closes, then
-        send the closing message on C{signal}. A generator: run it from
-        C{main} with C{yield from} once L{attach} has been called.
-        """
+    def _serve(self):
         inbox, events = self.inboxes["inbox"], self.inboxes["_event"]
         closing = None
         while True:

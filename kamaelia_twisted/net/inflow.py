@@ -21,7 +21,8 @@ class Inflow:
     is full.
 
     @ivar outbox: the L{kamaelia_twisted.core.boxes.Box} messages go out on.
-    @ivar producer: an C{IPushProducer} (a transport or a listening port).
+    @ivar producer: an C{IPushProducer} (a transport or a listening port),
+        or L{None} while there is none to pause.
     @ivar onDrained: called with no argument when held messages have all
         been delivered.
     """

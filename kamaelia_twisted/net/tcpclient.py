@@ -3,8 +3,10 @@ L{TCPClient}: a client connection as a component, Kamaelia's way::
 
     from kamaelia_twisted import Pipeline
     from kamaelia_twisted.net import TCPClient
+    from kamaelia_twisted.util import Collect
 
-    Pipeline(TCPClient("127.0.0.1", 1500), ConsoleEchoer()).run()
+    received = Collect()
+    Pipeline(TCPClient("127.0.0.1", 1500), received).run()
 
 Any Twisted client endpoint works, as a string or an object::
 

@@ -79,20 +79,20 @@ class DatagramPort(Component):
         return (data, address)
 
     def main(self):
-        protocol = _Datagrams(self)
+        inflow = Inflow(self.outboxes["outbox"], None)
         try:
-            self.listeningPort = yield maybeDeferred(self.listen, protocol)
+            self.listeningPort = yield maybeDeferred(self.listen, _Datagrams(self.message, inflow))
         except Exception:
             self._listening.fire(Failure())
             raise
-        protocol.inflow = Inflow(self.outboxes["outbox"], self.listeningPort)
+        inflow.producer = self.listeningPort
         self._listening.fire(self.listeningPort)
         failure = None
         try:
             shutdown = yield from self._serve()
         except Exception:
             failure = Failure()
-        protocol.inflow.stop()
+        inflow.stop()
         yield maybeDeferred(self.listeningPort.stopListening)
         if failure is not None:
             failure.raiseException()
@@ -116,12 +116,12 @@ class DatagramPort(Component):
 
 
 class _Datagrams(DatagramProtocol):
-    def __init__(self, component):
-        self.component = component
-        self.inflow = None
+    def __init__(self, message, inflow):
+        self.message = message
+        self.inflow = inflow
 
     def datagramReceived(self, data, address):
-        self.inflow.deliver(self.component.message(data, address))
+        self.inflow.deliver(self.message(data, address))
 
 
 class UDPReceiver(DatagramPort):
