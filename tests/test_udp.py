@@ -3,7 +3,7 @@ Tests for the UDP components: UDPSender, UDPReceiver, Multicast_transceiver.
 """
 
 from twisted.internet import defer, reactor
-from twisted.internet.error import CannotListenError
+from twisted.internet.error import CannotListenError, MulticastJoinError
 from twisted.internet.protocol import DatagramProtocol
 from twisted.trial import unittest
 
@@ -168,6 +168,19 @@ class MulticastTests(unittest.TestCase):
         timeout.cancel()
         source = ("127.0.0.1", senderPort)
         self.assertEqual(received.collected, [(source, b"hello"), (source, b"group")])
+
+
+    @defer.inlineCallbacks
+    def test_notAGroup(self):
+        """
+        Joining an address that is no multicast group fails the transceiver
+        with the reason, and closes its port.
+        """
+        transceiver = Multicast_transceiver("127.0.0.1", 0, "127.0.0.2", 0).activate()
+        yield self.assertFailure(transceiver.whenListening(), MulticastJoinError)
+        yield self.assertFailure(transceiver.whenDone(), MulticastJoinError)
+        [error] = self.flushLoggedErrors(MulticastJoinError)
+        self.assertIn("127.0.0.2", str(error.value))
 
 
 class _Echo(DatagramProtocol):

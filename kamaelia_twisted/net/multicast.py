@@ -63,7 +63,7 @@ class Multicast_transceiver(DatagramPort):
             if self._interface:
                 yield port.setOutgoingInterface(self._interface)
             yield port.joinGroup(self.group, self._interface)
-        except BaseException:
+        except Exception:
             yield port.stopListening()
             raise
         return port
