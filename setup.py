@@ -11,7 +11,7 @@ setup(
     package_data={"twisted": ["plugins/kamaelia_twisted_plugin.py"], "kamaelia_twisted": ["media/*"]},
     install_requires=["twisted>=22.10", "pyogg==0.6.14a1", "pygame>=2.1", "numpy", "ampoule"],
     extras_require={
-        "test": [],
+        "test": ["twisted[tls]"],
         "bench": ["kamaelia-axon"],
     },
 )

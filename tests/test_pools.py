@@ -14,6 +14,7 @@ from twisted.internet import defer, reactor
 from twisted.internet.error import ProcessDone
 from twisted.internet.protocol import ProcessProtocol
 from twisted.internet.utils import getProcessOutputAndValue
+from twisted.logger import formatEvent, globalLogPublisher
 from twisted.trial import unittest
 
 from kamaelia_twisted import (
@@ -602,6 +603,9 @@ class ComponentPoolTests(unittest.TestCase):
         queues C{queue} more and refuses the next; a queued connection is
         served once a slot frees.
         """
+        logged = []
+        globalLogPublisher.addObserver(logged.append)
+        self.addCleanup(globalLogPublisher.removeObserver, logged.append)
         pool = ComponentPool(UpperBytes, size=1, limit=1, queue=1)
         server = SimpleServer(protocol=pool, port=0, interface="127.0.0.1").activate()
         port = (yield server.whenListening()).getHost().port
@@ -616,7 +620,10 @@ class ComponentPoolTests(unittest.TestCase):
         refused = yield third.done.addErrback(lambda failure: failure.value)
         self.assertEqual(refused, b"")
         self.assertEqual((pool.inUse, pool.waiting), (1, 1))
-        self.assertEqual(len(self.flushLoggedErrors(PoolExhausted)), 1)
+        self.assertEqual(self.flushLoggedErrors(PoolExhausted), [])
+        refusals = [formatEvent(e) for e in logged if "refused a connection" in formatEvent(e)]
+        self.assertEqual(len(refusals), 1)
+        self.assertIn("all 1 handlers are in use", refusals[0])
 
         first.transport.loseConnection()
         yield second.whenReceived(3)

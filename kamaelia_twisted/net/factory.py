@@ -22,6 +22,7 @@ from twisted.internet.defer import DeferredList, succeed
 from twisted.internet.protocol import Factory
 from twisted.logger import Logger
 
+from ..chassis.componentpool import PoolExhausted
 from ..core.component import Component
 from ..core.ipc import shutdownMicroprocess
 from .connection import Connection, ConnectionProtocol
@@ -124,10 +125,15 @@ class ComponentFactory(Factory):
     def buildProtocol(self, addr):
         """
         Return a L{ComponentProtocol} serving a new handler, or L{None}
-        (refusing the connection) if C{handlerFactory} fails.
+        (refusing the connection) if C{handlerFactory} fails: a full
+        L{ComponentPool} (L{PoolExhausted}) is logged in one line, any other
+        error with its traceback.
         """
         try:
             handler = self._newHandler()
+        except PoolExhausted as refusal:
+            self.log.warn("refused a connection from {addr}: {why}", addr=addr, why=refusal)
+            return None
         except Exception:
             self.log.failure("cannot serve a connection from {addr}", addr=addr)
             return None
