@@ -3,13 +3,13 @@ TCP through kamaelia_twisted's components against plain Twisted protocols.
 
 1. Echo throughput: a client sends C{--megabytes} in 64 KiB writes to an
    echo server and counts them back; server and client are separate
-   processes. Every pairing of SimpleServer/EchoProtocol or a plain Twisted
+   processes. Every pairing of SimpleServer/PureTransformer or a plain Twisted
    echo Protocol with TCPClient in a Graphline or a plain Twisted client
    (a push producer registered with its transport) is timed.
 2. Memory per connection: a client process holds C{--connections} open
    connections, each echoed once, to a server process that reports its
    Python memory (tracemalloc) before and after: SimpleServer with one
-   EchoProtocol component per connection against a plain Twisted echo factory.
+   PureTransformer component per connection against a plain Twisted echo factory.
 3. Backpressure: 200 MB from a fast sender through TCPClient into a handler
    that takes one chunk per millisecond, one process, peak Python memory
    growth with the default bounded inboxes and with unbounded ones.
@@ -39,31 +39,11 @@ def raiseFileLimit():
 # memory growth since listening, when tracing) or closes (exit).
 
 
-def ourEchoFactory():
-    from kamaelia_twisted import Component
-
-    class EchoProtocol(Component):
-        def main(self):
-            outbox = self.outboxes["outbox"]
-            while True:
-                while self.dataReady("inbox"):
-                    if outbox.isFull():
-                        yield outbox.whenSpace()
-                    self.send(self.recv("inbox"))
-                shutdown = self.checkShutdown()
-                if shutdown is not None:
-                    self.send(shutdown, "signal")
-                    return
-                self.pause()
-                yield 1
-
-    return EchoProtocol
-
-
 def listenOurs(reactor):
     from kamaelia_twisted.net import SimpleServer
+    from kamaelia_twisted.util import PureTransformer
 
-    server = SimpleServer(protocol=ourEchoFactory(), port=0, interface="127.0.0.1").activate()
+    server = SimpleServer(protocol=PureTransformer, port=0, interface="127.0.0.1").activate()
     return server.whenListening()
 
 
@@ -395,7 +375,7 @@ def main():
     print("{:,} connections held open, each echoed once: server memory".format(args.connections))
     print("{:<34}{:>12}{:>16}".format("server", "bytes/conn", "this / plain"))
     perConnection = {kind: bytesPerConnection(kind, args.connections) for kind in ("plain", "ours")}
-    for kind, label in (("plain", "Twisted echo Protocol"), ("ours", "SimpleServer + EchoProtocol")):
+    for kind, label in (("plain", "Twisted echo Protocol"), ("ours", "SimpleServer + PureTransformer")):
         print("{:<34}{:>12,.0f}{:>15.2f}x".format(label, perConnection[kind],
                                                  perConnection[kind] / perConnection["plain"]))
 

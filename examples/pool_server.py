@@ -12,47 +12,32 @@ connection (the L{PoolExhausted} events of the pool's C{status} outbox).
 
 import argparse
 
-from kamaelia_twisted import Component, ComponentPool, Graphline
+from kamaelia_twisted import ComponentPool, Graphline
 from kamaelia_twisted.net import SimpleServer
+from kamaelia_twisted.util import PureTransformer
 
 
-class Shout(Component):
+def shout():
     """
-    Send back what arrives, upper-cased; end on shutdown, passing it on.
+    A handler: send back what arrives, upper-cased.
     """
-
-    def main(self):
-        while True:
-            while self.dataReady():
-                self.send(self.recv().upper())
-            shutdown = self.checkShutdown()
-            if shutdown is not None:
-                self.send(shutdown, "signal")
-                return
-            self.pause()
-            yield 1
+    return PureTransformer(bytes.upper)
 
 
-class Report(Component):
+class Report(PureTransformer):
     """
-    Print each message that arrives; end on shutdown.
+    Print each refusal that arrives.
     """
 
-    def main(self):
-        while True:
-            while self.dataReady():
-                print("refused a connection: {}".format(self.recv()), flush=True)
-            if self.checkShutdown() is not None:
-                return
-            self.pause()
-            yield 1
+    def processMessage(self, refusal):
+        print("refused a connection: {}".format(refusal), flush=True)
 
 
 def poolServer(port, size=4, limit=8, queue=4, interface="127.0.0.1"):
     """
     Return the server graph and its L{SimpleServer}.
     """
-    pool = ComponentPool(Shout, size=size, limit=limit, queue=queue)
+    pool = ComponentPool(shout, size=size, limit=limit, queue=queue)
     server = SimpleServer(protocol=pool, port=port, interface=interface)
     graph = Graphline(POOL=pool, SERVER=server, REPORT=Report(),
                       linkages={("POOL", "status"): ("REPORT", "inbox")})

@@ -8,6 +8,7 @@ from twisted.internet.error import ConnectionDone
 from twisted.internet.protocol import Factory, Protocol
 
 from kamaelia_twisted import Component, producerFinished
+from kamaelia_twisted.util import PureTransformer
 
 
 class Recorder(Protocol):
@@ -100,30 +101,11 @@ def keeping(handlerClass, handlers):
     return make
 
 
-class Echo(Component):
+class Echo(PureTransformer):
     """
-    Send back what arrives, waiting for room; end on shutdown, passing it on.
-
-    @ivar shutdown: the shutdown message that ended it.
+    Send back what arrives, waiting for room; end on shutdown, passing it on
+    (and keeping it in C{shutdown}).
     """
-
-    def __init__(self, **attributes):
-        Component.__init__(self, **attributes)
-        self.shutdown = None
-
-    def main(self):
-        outbox = self.outboxes["outbox"]
-        while True:
-            while self.dataReady("inbox"):
-                if outbox.isFull():
-                    yield outbox.whenSpace()
-                self.send(self.recv("inbox"))
-            self.shutdown = self.checkShutdown()
-            if self.shutdown is not None:
-                self.send(self.shutdown, "signal")
-                return
-            self.pause()
-            yield 1
 
 
 def freePort():

@@ -24,7 +24,7 @@ from kamaelia_twisted.chassis.componentpool import PoolExhausted
 from kamaelia_twisted.chassis.processpool import TaskTimedOut, WorkerCrashed, functionName
 from kamaelia_twisted.chassis.taskpool import TaskFailed
 from kamaelia_twisted.net import SimpleServer
-from kamaelia_twisted.util import Collect, DataSource
+from kamaelia_twisted.util import Collect, DataSource, PureTransformer
 
 from . import poolwork
 from .nethelpers import Recorder, connectPlain
@@ -635,21 +635,11 @@ class ComponentPoolTests(unittest.TestCase):
         self.assertEqual((pool.inUse, pool.waiting, pool.ready), (0, 0, 1))
 
 
-class UpperBytes(Component):
+def UpperBytes():
     """
-    Send back what arrives, upper-cased; end on shutdown.
+    A handler: send back what arrives, upper-cased; end on shutdown.
     """
-
-    def main(self):
-        while True:
-            while self.dataReady():
-                self.send(self.recv().upper())
-            shutdown = self.checkShutdown()
-            if shutdown is not None:
-                self.send(shutdown, "signal")
-                return
-            self.pause()
-            yield 1
+    return PureTransformer(bytes.upper)
 
 
 def exampleEnvironment():
@@ -786,7 +776,7 @@ SHUTDOWN_SCRIPT = """
 import os, threading, time
 from twisted.internet import reactor
 from kamaelia_twisted import Pipeline, ProcessPool, ThreadPool
-from kamaelia_twisted.util import Collect, DataSource
+from kamaelia_twisted.util import Collect, DataSource, PureTransformer
 
 Pipeline(DataSource([0.5] * 4), ProcessPool("time:sleep", size=2), Collect()).activate()
 Pipeline(DataSource([1.0] * 6), ThreadPool(time.sleep, size=2), Collect()).activate()

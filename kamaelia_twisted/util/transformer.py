@@ -23,6 +23,8 @@ class PureTransformer(Component):
     (nothing when it returns L{None}), waiting for room when the receiver
     is full. L{producerFinished} on C{control} ends it once every message is
     handled, L{shutdownMicroprocess} at once; either is passed on.
+
+    @ivar shutdown: the shutdown message that ended it, or L{None}.
     """
 
     def __init__(self, function=None, **attributes):
@@ -30,6 +32,7 @@ class PureTransformer(Component):
         @param function: called with each message; default: L{processMessage}.
         """
         Component.__init__(self, **attributes)
+        self.shutdown = None
         if function is not None:
             self.processMessage = function
 
@@ -41,15 +44,15 @@ class PureTransformer(Component):
 
     def main(self):
         outbox = self.outboxes["outbox"]
-        ending = None
         while True:
             while self.dataReady("inbox") and not outbox.isFull():
                 result = self.processMessage(self.recv("inbox"))
                 if result is not None:
                     self.send(result, "outbox")
-            ending = self.checkShutdown() or ending
-            if ending is not None and (not self.dataReady("inbox") or isinstance(ending, shutdownMicroprocess)):
-                self.send(ending, "signal")
+            self.shutdown = self.checkShutdown() or self.shutdown
+            if self.shutdown is not None and (
+                    not self.dataReady("inbox") or isinstance(self.shutdown, shutdownMicroprocess)):
+                self.send(self.shutdown, "signal")
                 return
             if self.dataReady("inbox"):
                 self.pauseUntilSpace()
