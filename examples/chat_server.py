@@ -21,33 +21,9 @@ from itertools import count
 
 from twisted.protocols.basic import LineReceiver
 
-from kamaelia_twisted import Backplane, Component, Graphline, PublishTo, SubscribeTo
+from kamaelia_twisted import Backplane, Graphline, PublishTo, SubscribeTo
 from kamaelia_twisted.net import ProtocolComponent, SimpleServer
-from kamaelia_twisted.util import DataSource
-
-
-class Transform(Component):
-    """
-    Send C{function(message)} for each message, unless it is L{None}; end on
-    shutdown, passing it on.
-    """
-
-    def __init__(self, function, **attributes):
-        Component.__init__(self, **attributes)
-        self.function = function
-
-    def main(self):
-        while True:
-            while self.dataReady("inbox"):
-                result = self.function(self.recv("inbox"))
-                if result is not None:
-                    self.send(result)
-            shutdown = self.checkShutdown()
-            if shutdown is not None:
-                self.send(shutdown, "signal")
-                return
-            self.pause()
-            yield 1
+from kamaelia_twisted.util import DataSource, PureTransformer
 
 
 def chatter(name, backplane):
@@ -62,9 +38,9 @@ def chatter(name, backplane):
         LINES=ProtocolComponent(LineReceiver),
         SUBSCRIBE=SubscribeTo(backplane),
         WELCOME=DataSource([b"* you are " + name]),
-        TAG=Transform(lambda line: (name, line)),
+        TAG=PureTransformer(lambda line: (name, line)),
         PUBLISH=PublishTo(backplane),
-        OTHERS=Transform(fromOthers),
+        OTHERS=PureTransformer(fromOthers),
         linkages={
             ("self", "inbox"): ("LINES", "inbox"),
             ("LINES", "outbox"): ("self", "outbox"),

@@ -14,8 +14,9 @@ End of input (Ctrl-D) closes the connection, which ends the pipeline.
 import argparse
 import sys
 
-from kamaelia_twisted import Component, Pipeline, ThreadedComponent, producerFinished
+from kamaelia_twisted import Pipeline, ThreadedComponent, producerFinished
 from kamaelia_twisted.net import TCPClient
+from kamaelia_twisted.util import PureTransformer
 
 
 class ConsoleReader(ThreadedComponent):
@@ -29,22 +30,14 @@ class ConsoleReader(ThreadedComponent):
         self.send(producerFinished(self), "signal")
 
 
-class ConsoleEchoer(Component):
+class ConsoleEchoer(PureTransformer):
     """
     Write each message (bytes) to standard output; end on shutdown.
     """
 
-    def main(self):
-        while True:
-            while self.dataReady("inbox"):
-                sys.stdout.buffer.write(self.recv("inbox"))
-                sys.stdout.buffer.flush()
-            shutdown = self.checkShutdown()
-            if shutdown is not None:
-                self.send(shutdown, "signal")
-                return
-            self.pause()
-            yield 1
+    def processMessage(self, data):
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
 
 
 def main(argv=None):
