@@ -323,6 +323,26 @@ class LifecycleTests(unittest.TestCase):
 
         return Parent().activate().whenDone().addCallback(self.assertEqual, ["to child"])
 
+    def test_whenChildrenDone(self):
+        """
+        It fires once every child has ended, a failed one included.
+        """
+        parent, failing, steady = Component(), Raiser(), Collect()
+        parent.addChildren(failing, steady)
+        failing.activate()
+        steady.activate()
+        done = parent.whenChildrenDone()
+        failing.inboxes["inbox"].deliver("x")
+
+        def afterFailure(_):
+            self.flushLoggedErrors(ValueError)
+            self.assertFalse(done.called)
+            steady.inboxes["control"].deliver(producerFinished())
+            return done
+
+        d = self.assertFailure(failing.whenDone(), ValueError).addCallback(afterFailure)
+        return d.addCallback(self.assertIsNone)
+
     def test_runInsideRunningReactor(self):
         self.assertRaises(RuntimeError, Component(reactor=_RunningReactor()).run)
 
