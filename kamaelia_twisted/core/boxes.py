@@ -49,12 +49,13 @@ class Box(deque):
     @ivar name: the box name.
     @ivar isInbox: whether this is an inbox.
     @ivar size: the most messages the box holds (L{None}: unbounded).
-    @ivar alarm: called on each delivery while set: how a paused owner wakes.
+    @ivar alarm: called on each delivery while set (see L{setAlarm}): how a
+        paused owner wakes.
     @ivar target: the next L{Box} in the delivery chain, or L{None}.
     @ivar destination: where deliveries end up: the last box of the chain.
     """
 
-    __slots__ = ("owner", "name", "isInbox", "size", "_limit", "alarm", "target",
+    __slots__ = ("owner", "name", "isInbox", "size", "_limit", "alarm", "plain", "target",
                  "destination", "sources", "_spaceWaiters")
 
     def __init__(self, owner, name, isInbox=False):
@@ -65,6 +66,7 @@ class Box(deque):
         self.size = None
         self._limit = sys.maxsize
         self.alarm = None
+        self.plain = True
         self.target = None
         self.destination = self
         self.sources = []
@@ -85,7 +87,15 @@ class Box(deque):
         """
         self.size = size
         self._limit = sys.maxsize if size is None else size
+        self.plain = size is None and self.alarm is None
         self._releaseWaiters()
+
+    def setAlarm(self, alarm):
+        """
+        Call C{alarm()} after each delivery from now on (L{None}: stop).
+        """
+        self.alarm = alarm
+        self.plain = self.size is None and alarm is None
 
     def isFull(self):
         """

@@ -107,16 +107,14 @@ class Component:
 
         @raise BoxFull: if the linked inbox is bounded and full.
         """
-        # Box.deliver, inlined: this is the hot path of every graph.
         try:
             dest = self.outboxes[boxname].destination
         except KeyError:
             raise KeyError("{} has no outbox named {!r}".format(self.name, boxname)) from None
-        if len(dest) >= dest._limit:
-            raise BoxFull(dest)
-        dest.append(message)
-        if dest.alarm is not None:
-            dest.alarm()
+        if dest.plain:  # unbounded and nobody to wake: the common case, kept short
+            dest.append(message)
+        else:
+            dest.deliver(message)
 
     def recv(self, boxname="inbox"):
         """
@@ -149,7 +147,7 @@ class Component:
         """
         self._paused = True
         for box in self.inboxes.values():
-            box.alarm = self.unpause
+            box.setAlarm(self.unpause)
 
     def pauseUntilSpace(self, boxname="outbox"):
         """
@@ -313,7 +311,7 @@ class Component:
         would; for waking it from callbacks.
         """
         for box in self.inboxes.values():
-            box.alarm = None
+            box.setAlarm(None)
         self._paused = False
         if self._sleeping:
             self._sleeping = False

@@ -44,7 +44,7 @@ class ThreadedComponent(Component):
         self._slots = threading.BoundedSemaphore(self.maxPending)
         self._pending = deque()
         for box in self.inboxes.values():
-            box.alarm = self._arrived.set
+            box.setAlarm(self._arrived.set)
 
     def main(self):
         """
