@@ -21,6 +21,7 @@ from twisted.python.failure import Failure
 
 from .core.boxes import BoxFull
 from .core.component import Component
+from .core.threaded import ThreadedComponent
 from .core.ipc import shutdownMicroprocess
 
 
@@ -71,8 +72,9 @@ class GraphService(Service):
     If the graph does not finish within C{stopTimeout} seconds of
     C{stopService}, each of its unfinished components gets
     L{shutdownMicroprocess} on its own C{control} inbox; if it is still
-    running C{stopTimeout} seconds later, the service logs the components left
-    and stops without them.
+    running C{stopTimeout} seconds later, the service ends the components
+    left with L{Component.stop} (all but threaded ones, which cannot be
+    stopped from outside) and logs which they were.
 
     @param graph: a component, or a callable returning a new one at each
         start (a component can run only once, so only a callable lets the
@@ -162,9 +164,15 @@ class GraphService(Service):
         self._timer = self._clock().callLater(self.stopTimeout, self._giveUp, graph, stopped)
 
     def _giveUp(self, graph, stopped):
-        self.log.error("graph {graph} is still running; stopping without {left}",
-                       graph=graph.name, left=_names(unfinishedComponents(graph)))
-        stopped.callback(None)
+        left = unfinishedComponents(graph)
+        self.log.error("graph {graph} is still running; stopping {left} by force",
+                       graph=graph.name, left=_names(left))
+        for component in reversed(left):
+            if isinstance(component, ThreadedComponent):
+                continue  # a thread cannot be stopped from outside
+            component.stop()
+        if not stopped.called:
+            stopped.callback(None)
 
 
 def _names(components):

@@ -5,7 +5,8 @@ Tests for L{kamaelia_twisted.core.component}: boxes, links, lifecycle.
 from twisted.internet import defer, reactor, task
 from twisted.trial import unittest
 
-from kamaelia_twisted import BoxFull, Component, errorOccurred, noSpaceInBox, producerFinished
+from kamaelia_twisted import BoxFull, Component, errorOccurred, noSpaceInBox, producerFinished, shutdownMicroprocess
+from kamaelia_twisted.core.component import ComponentStopped
 from kamaelia_twisted.core.linkage import BoxAlreadyLinked
 from kamaelia_twisted.util import Collect
 
@@ -461,3 +462,72 @@ class SpaceTests(unittest.TestCase):
         self.assertFalse(released.called)
         receiver.activate()
         return receiver.whenDone().addCallback(lambda _: self.assertTrue(released.called))
+
+
+class StopTests(unittest.TestCase):
+    def test_stopsAStubbornComponent(self):
+        clock = task.Clock()
+        steps, cleaned = [], []
+
+        class Stubborn(Component):
+            def main(self):
+                try:
+                    while True:
+                        steps.append(self.checkShutdown())
+                        self.pause()
+                        yield 1
+                finally:
+                    cleaned.append(True)
+
+        stubborn = Stubborn(reactor=clock)
+        observer = Collect()
+        stubborn.link((stubborn, "signal"), (observer, "control"))
+        stubborn.activate()
+        clock.advance(0)
+        stubborn.inboxes["control"].deliver(shutdownMicroprocess())
+        clock.advance(0)
+        self.assertEqual(len(steps), 2)
+        self.assertFalse(stubborn.isDone())
+        d = self.assertFailure(stubborn.whenDone(), ComponentStopped)
+        stubborn.stop()
+        stubborn.inboxes["inbox"].deliver("after the stop")
+        clock.advance(0)
+        self.assertEqual(len(steps), 2)
+        self.assertEqual(cleaned, [True])
+        self.assertEqual(clock.getDelayedCalls(), [])
+        self.assertIsInstance(observer.inboxes["control"].popleft(), errorOccurred)
+        self.assertEqual(self.flushLoggedErrors(ComponentStopped), [])
+        return d.addCallback(lambda error: self.assertIn(stubborn.name, str(error)))
+
+    def test_stopWhileWaitingOnDeferred(self):
+        waiting = defer.Deferred()
+
+        class Waiter(Component):
+            def main(self):
+                yield waiting
+                raise AssertionError("resumed after stop")
+
+        waiter = Waiter().activate()
+        d = self.assertFailure(waiter.whenDone(), ComponentStopped)
+
+        def stopThenFire(_):
+            waiter.stop()
+            waiting.callback("late")
+            return task.deferLater(reactor, 0, lambda: None)
+
+        d2 = task.deferLater(reactor, 0, lambda: None).addCallback(stopThenFire)
+        return defer.gatherResults([d, d2])
+
+    def test_stopAfterEndDoesNothing(self):
+        c = Component().activate()
+
+        def ended(_):
+            c.stop()
+            return c.whenDone()
+
+        return c.whenDone().addCallback(ended)
+
+    def test_threadedRefuses(self):
+        from kamaelia_twisted import ThreadedComponent
+
+        self.assertRaises(TypeError, ThreadedComponent().stop)

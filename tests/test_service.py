@@ -186,8 +186,8 @@ class StubbornGraphTests(unittest.TestCase):
 
     def test_givesUp(self):
         """
-        A component that ignores every shutdown is left behind after the
-        second timeout, with an error logged; the stop still completes.
+        A component that ignores every shutdown is stopped by force after the
+        second timeout, with an error logged; the stop completes.
         """
         stubborn = Stubborn(reactor=self.clock)
         service = capturedService(Pipeline(stubborn, reactor=self.clock), stopTimeout=5, reactor=self.clock)
@@ -196,9 +196,11 @@ class StubbornGraphTests(unittest.TestCase):
         stopped = service.stopService()
         self.clock.pump([0, 5, 0, 4.9])
         self.assertFalse(stopped.called)
+        self.assertFalse(stubborn.isDone())
         self.clock.advance(0.1)
         self.assertTrue(stopped.called)
-        self.assertFalse(stubborn.isDone())
-        self.assertEqual([level for level, text in service.logged], ["info", "warn", "error"])
-        self.assertIn("stopping without {}, {}".format(service.graph.name, stubborn.name), service.logged[2][1])
+        self.assertTrue(stubborn.isDone())
+        self.assertTrue(service.graph.isDone())
+        self.assertEqual([level for level, text in service.logged], ["info", "warn", "error", "info"])
+        self.assertIn("stopping {}, {} by force".format(service.graph.name, stubborn.name), service.logged[2][1])
         self.assertEqual(self.clock.getDelayedCalls(), [])

@@ -36,6 +36,12 @@ _ids = count(1)
 _INITIAL, _ACTIVE, _DONE = "initial", "active", "done"
 
 
+class ComponentStopped(Exception):
+    """
+    The component was ended by L{Component.stop}.
+    """
+
+
 class Component:
     """
     A Kamaelia component run by the Twisted reactor.
@@ -259,6 +265,25 @@ class Component:
         self._send = self._gen.send
         self._scheduler.schedule(self)
 
+    def stop(self):
+        """
+        End the component now, for one that ignores shutdown messages: its
+        generator is closed (its C{finally} blocks run) and it ends as failed
+        with L{ComponentStopped}, so L{whenDone} errbacks and C{signal} gets
+        an L{errorOccurred}; a one-line warning is logged. Call it from
+        outside the component; nothing happens if it has already ended.
+        """
+        if self._state is _DONE:
+            return
+        gen = self._gen
+        self._gen = None
+        if gen is not None:
+            gen.close()
+        stopped = ComponentStopped("{} was stopped".format(self.name))
+        _markLogged(stopped)
+        self.log.warn("{name} was stopped", name=self.name)
+        self._finish(Failure(stopped))
+
     def isDone(self):
         """
         Tell whether C{main} has ended.
@@ -318,6 +343,8 @@ class Component:
             self._scheduler.schedule(self)
 
     def _step(self):
+        if self._gen is None:  # stopped while it waited
+            return
         try:
             if self._throw is not None:
                 failure, self._throw = self._throw, None

@@ -62,6 +62,14 @@ class ThreadedComponent(Component):
             result = Failure()
         self.reactor.callFromThread(self._threadEnded, result)
 
+    def stop(self):
+        """
+        Refuse: a thread cannot be ended from outside; send a shutdown
+        message to C{control} and have C{main} return.
+        """
+        raise TypeError("{} runs in a thread and cannot be stopped; send it a shutdown message".format(
+            self.name))
+
     def pause(self, timeout=None):
         """
         Block until a message arrives in any inbox, or C{timeout} seconds pass.
