@@ -7,7 +7,8 @@ from twisted.internet.endpoints import TCP4ClientEndpoint, TCP4ServerEndpoint
 from twisted.internet.error import ConnectionDone
 from twisted.internet.protocol import Factory, Protocol
 
-from kamaelia_twisted import Component, producerFinished
+from kamaelia_twisted import Component, producerFinished, shutdownMicroprocess
+from kamaelia_twisted.net import SimpleServer
 from kamaelia_twisted.util import PureTransformer
 
 
@@ -159,3 +160,26 @@ class Take(Component):
                 self.pause()
                 yield 1
         self.send(producerFinished(self), "signal")
+
+
+@defer.inlineCallbacks
+def serveOnLoopback(testCase, protocol, **kw):
+    """
+    Start a L{SimpleServer} on a free loopback port, stopped at C{testCase}'s
+    cleanup.
+
+    @return: a L{Deferred} of C{(server, portNumber)}.
+    """
+    server = SimpleServer(protocol=protocol, port=0, interface="127.0.0.1", **kw).activate()
+    testCase.addCleanup(stopServer, server)
+    listening = yield server.whenListening()
+    return server, listening.getHost().port
+
+
+def stopServer(server):
+    """
+    Ask C{server} to stop, if it still runs; return its C{whenDone()}.
+    """
+    if not server.isDone():
+        server.inboxes["control"].deliver(shutdownMicroprocess())
+    return server.whenDone()

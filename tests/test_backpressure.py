@@ -8,10 +8,10 @@ import tracemalloc
 from twisted.internet import defer, reactor, task
 from twisted.trial import unittest
 
-from kamaelia_twisted import BoxFull, Component, Pipeline, producerFinished, shutdownMicroprocess
-from kamaelia_twisted.net import SimpleServer, TCPClient
+from kamaelia_twisted import BoxFull, Component, Pipeline, producerFinished
+from kamaelia_twisted.net import TCPClient
 
-from .nethelpers import Recorder, connectPlain, keeping, listenPlain
+from .nethelpers import Recorder, connectPlain, keeping, listenPlain, serveOnLoopback
 
 MB = 1 << 20
 
@@ -118,17 +118,6 @@ class Flood(Component):
 
 class BackpressureTests(unittest.TestCase):
     @defer.inlineCallbacks
-    def serve(self, protocol, **kw):
-        server = SimpleServer(protocol=protocol, port=0, interface="127.0.0.1", **kw).activate()
-        self.addCleanup(self.stop, server)
-        listening = yield server.whenListening()
-        return listening.getHost().port
-
-    def stop(self, server):
-        server.inboxes["control"].deliver(shutdownMicroprocess())
-        return server.whenDone()
-
-    @defer.inlineCallbacks
     def test_slowPeerStallsSender(self):
         """
         A peer that stops reading fills the client's transport, which pauses
@@ -157,7 +146,7 @@ class BackpressureTests(unittest.TestCase):
         """
         total = 64 * MB
         handlers = []
-        port = yield self.serve(keeping(lambda: SlowSink(hold=True), handlers))
+        _, port = yield serveOnLoopback(self, keeping(lambda: SlowSink(hold=True), handlers))
         client = TCPClient("127.0.0.1", port)
         source = Chunks(total, client.whenConnected())
         graph = Pipeline(source, client).activate()
@@ -200,7 +189,7 @@ class BackpressureTests(unittest.TestCase):
         @return: a L{Deferred} of C{(peak growth in bytes, bytes received)}.
         """
         handlers = []
-        port = yield self.serve(keeping(SlowSink, handlers), **sizes)
+        _, port = yield serveOnLoopback(self, keeping(SlowSink, handlers), **sizes)
         tracemalloc.start()
         self.addCleanup(tracemalloc.stop)
         baseline = tracemalloc.get_traced_memory()[0]
@@ -216,7 +205,7 @@ class BackpressureTests(unittest.TestCase):
         without waiting for room, fails with BoxFull; its connection closes
         and the server goes on.
         """
-        port = yield self.serve(Flood)
+        _, port = yield serveOnLoopback(self, Flood)
         peer = Recorder()
         yield connectPlain(port, peer)
         received = yield peer.done

@@ -15,10 +15,12 @@ from twisted.protocols.basic import FileSender, Int32StringReceiver, LineReceive
 from twisted.trial import unittest
 
 from kamaelia_twisted import Component, Graphline, errorOccurred, producerFinished, shutdownMicroprocess
-from kamaelia_twisted.net import SimpleServer, TCPClient
+from kamaelia_twisted.net import TCPClient
 from kamaelia_twisted.net.protocolcomponent import GraphAddress, ProtocolComponent, ProtocolInputError
 from kamaelia_twisted.tap import loadGraph
 from kamaelia_twisted.util import Collect, DataSource
+
+from .nethelpers import serveOnLoopback
 
 
 class Shout(LineReceiver):
@@ -517,20 +519,8 @@ class LoopbackTests(unittest.TestCase):
     """
 
     @defer.inlineCallbacks
-    def serve(self, protocol):
-        server = SimpleServer(protocol=lambda: ProtocolComponent(protocol),
-                              endpoint="tcp:0:interface=127.0.0.1").activate()
-        self.addCleanup(self.stop, server)
-        listening = yield server.whenListening()
-        return listening.getHost().port
-
-    def stop(self, server):
-        server.inboxes["control"].deliver(shutdownMicroprocess())
-        return server.whenDone()
-
-    @defer.inlineCallbacks
     def test_lines(self):
-        port = yield self.serve(Shout)
+        _, port = yield serveOnLoopback(self, lambda: ProtocolComponent(Shout))
         graph, take = protocolClient(port, LineReceiver, [b"hello", b"world"], 2)
         yield graph.activate().whenDone()
         self.assertEqual(take.collected, [b"HELLO", b"WORLD"])
@@ -541,7 +531,7 @@ class LoopbackTests(unittest.TestCase):
         The server's protocol closes the connection; the client's protocol
         component ends with the lines received before.
         """
-        port = yield self.serve(Shout)
+        _, port = yield serveOnLoopback(self, lambda: ProtocolComponent(Shout))
         graph, take = protocolClient(port, LineReceiver, [b"one", b"QUIT", b"never"], 10)
         yield graph.activate().whenDone()
         self.assertEqual(take.collected, [b"ONE"])
@@ -549,7 +539,7 @@ class LoopbackTests(unittest.TestCase):
 
     @defer.inlineCallbacks
     def test_netstrings(self):
-        port = yield self.serve(Reverse)
+        _, port = yield serveOnLoopback(self, lambda: ProtocolComponent(Reverse))
         big = bytes(range(256)) * 300
         graph, take = protocolClient(port, NetstringReceiver, [b"abc", big, b""], 3)
         yield graph.activate().whenDone()
@@ -557,7 +547,7 @@ class LoopbackTests(unittest.TestCase):
 
     @defer.inlineCallbacks
     def test_amp(self):
-        port = yield self.serve(Calculator)
+        _, port = yield serveOnLoopback(self, lambda: ProtocolComponent(Calculator))
         commands = [(Sum, {"a": n, "b": 1}) for n in range(20)] + [(Divide, {"a": 1, "b": 0})]
         graph, take = protocolClient(port, amp.AMP, commands, 21)
         yield graph.activate().whenDone()
@@ -571,7 +561,7 @@ class LoopbackTests(unittest.TestCase):
         fails with a clear error and closes the connection; the server keeps
         serving.
         """
-        port = yield self.serve(Reverse)
+        _, port = yield serveOnLoopback(self, lambda: ProtocolComponent(Reverse))
         bad = Graphline(TCP=TCPClient("127.0.0.1", port), SOURCE=DataSource([b"3:abc,", b"garbage"]),
                         OUT=Collect(),
                         linkages={("SOURCE", "outbox"): ("TCP", "inbox"), ("TCP", "outbox"): ("OUT", "inbox"),

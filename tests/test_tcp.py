@@ -19,7 +19,7 @@ from kamaelia_twisted.net import ComponentFactory, SimpleServer, TCPClient
 from kamaelia_twisted.util import Collect, DataSource
 
 from .helpers import Raiser, Relay
-from .nethelpers import Echo, Greeter, Recorder, connectPlain, freePort, keeping, listenPlain
+from .nethelpers import Echo, Greeter, Recorder, connectPlain, freePort, keeping, listenPlain, serveOnLoopback
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -214,30 +214,13 @@ class TCPClientTests(unittest.TestCase):
 
 class SimpleServerTests(unittest.TestCase):
     @defer.inlineCallbacks
-    def serve(self, protocol, **kw):
-        """
-        Start a SimpleServer on a free loopback port, stopped at cleanup.
-
-        @return: a L{Deferred} of C{(server, portNumber)}.
-        """
-        server = SimpleServer(protocol=protocol, port=0, interface="127.0.0.1", **kw).activate()
-        self.addCleanup(self.stop, server)
-        listening = yield server.whenListening()
-        return server, listening.getHost().port
-
-    def stop(self, server):
-        if not server.isDone():
-            server.inboxes["control"].deliver(shutdownMicroprocess())
-        return server.whenDone()
-
-    @defer.inlineCallbacks
     def test_echo(self):
         """
         Each connection gets its own handler; a peer closing sends it
         producerFinished on control.
         """
         handlers = []
-        _, port = yield self.serve(keeping(Echo, handlers))
+        _, port = yield serveOnLoopback(self, keeping(Echo, handlers))
         peers = [Recorder(), Recorder()]
         for i, peer in enumerate(peers):
             yield connectPlain(port, peer)
@@ -256,7 +239,7 @@ class SimpleServerTests(unittest.TestCase):
         """
         A handler's producerFinished closes its connection after what it sent.
         """
-        _, port = yield self.serve(Hello)
+        _, port = yield serveOnLoopback(self, Hello)
         peer = Recorder()
         yield connectPlain(port, peer)
         received = yield peer.done
@@ -269,7 +252,7 @@ class SimpleServerTests(unittest.TestCase):
         connections, and is passed on on signal.
         """
         handlers = []
-        server, port = yield self.serve(keeping(Stubborn, handlers))
+        server, port = yield serveOnLoopback(self, keeping(Stubborn, handlers))
         peer = Recorder()
         yield connectPlain(port, peer)
         yield peer.whenReceived(5)
@@ -290,7 +273,7 @@ class SimpleServerTests(unittest.TestCase):
         A connection reset by the peer sends the handler errorOccurred.
         """
         handlers = []
-        _, port = yield self.serve(keeping(Stubborn, handlers))
+        _, port = yield serveOnLoopback(self, keeping(Stubborn, handlers))
         peer = Recorder()
         yield connectPlain(port, peer)
         yield peer.whenReceived(5)
@@ -307,7 +290,7 @@ class SimpleServerTests(unittest.TestCase):
         A handler that raises is logged and its connection closed; the
         server goes on serving.
         """
-        _, port = yield self.serve(Raiser)
+        _, port = yield serveOnLoopback(self, Raiser)
         for attempt in range(2):
             peer = Recorder()
             yield connectPlain(port, peer)
@@ -320,7 +303,7 @@ class SimpleServerTests(unittest.TestCase):
         """
         A handler sending text gets a clear error and its connection closes.
         """
-        _, port = yield self.serve(Texter)
+        _, port = yield serveOnLoopback(self, Texter)
         peer = Recorder()
         yield connectPlain(port, peer)
         self.assertEqual((yield peer.done), b"")
@@ -333,7 +316,7 @@ class SimpleServerTests(unittest.TestCase):
         A protocol callable that does not return a component is reported,
         and the connection refused.
         """
-        _, port = yield self.serve(lambda: "not a component")
+        _, port = yield serveOnLoopback(self, lambda: "not a component")
         peer = Recorder()
         yield connectPlain(port, peer)
         self.assertEqual((yield peer.done), b"")
@@ -358,7 +341,7 @@ class SimpleServerTests(unittest.TestCase):
         receives the bytes.
         """
         graphs = []
-        _, port = yield self.serve(keeping(lambda: Pipeline(Relay(), Echo()), graphs), inboxSize=4)
+        _, port = yield serveOnLoopback(self, keeping(lambda: Pipeline(Relay(), Echo()), graphs), inboxSize=4)
         peer = Recorder()
         yield connectPlain(port, peer)
         peer.transport.write(b"through a graph")
