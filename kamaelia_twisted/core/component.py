@@ -23,13 +23,14 @@ C{yield someDeferred} sleeps until the Deferred fires::
 from itertools import count
 from types import GeneratorType
 
-from twisted.internet.defer import Deferred, fail, gatherResults, succeed
+from twisted.internet.defer import Deferred, gatherResults
 from twisted.logger import Logger
 from twisted.python.failure import Failure
 
 from .boxes import Box, BoxFull
 from .ipc import errorOccurred, isShutdown
 from .linkage import Linkage
+from .notifier import Notifier
 from .scheduler import Scheduler
 
 _ids = count(1)
@@ -74,8 +75,7 @@ class Component:
         self._parent = None
         self._children = []
         self._links = []
-        self._result = None
-        self._doneWaiters = []
+        self._doneNotifier = Notifier()
 
     def __repr__(self):
         return "<{} {}>".format(self.name, self._state)
@@ -295,13 +295,7 @@ class Component:
         Return a L{Deferred} that fires with C{main}'s return value when it
         ends, or errbacks with the failure if it raised.
         """
-        if self._state is not _DONE:
-            d = Deferred()
-            self._doneWaiters.append(d)
-            return d
-        if isinstance(self._result, Failure):
-            return fail(self._result)
-        return succeed(self._result)
+        return self._doneNotifier.when()
 
     def run(self):
         """
@@ -375,7 +369,6 @@ class Component:
     def _finish(self, result):
         self._state = _DONE
         self._gen = self._send = None
-        self._result = result
         if isinstance(result, Failure):
             self._fail(result)
         for linkage in self._links:
@@ -383,12 +376,7 @@ class Component:
         self._links = []
         for box in self.inboxes.values():
             box.setSize(None)  # nobody will make room: release senders waiting for it
-        waiters, self._doneWaiters = self._doneWaiters, []
-        for d in waiters:
-            if isinstance(result, Failure):
-                d.errback(result)
-            else:
-                d.callback(result)
+        self._doneNotifier.fire(result)
 
     def _fail(self, failure):
         if not _markLogged(failure.value):

@@ -26,7 +26,7 @@ from ..chassis.componentpool import PoolExhausted
 from ..core.component import Component
 from ..core.ipc import shutdownMicroprocess
 from .connection import Connection, ConnectionProtocol
-from .notifier import Notifier
+from ..core.notifier import Notifier
 
 
 class ComponentProtocol(ConnectionProtocol):

@@ -21,7 +21,7 @@ from twisted.python.failure import Failure
 from ..core.component import Component
 from .connection import Connection
 from .factory import ComponentFactory
-from .notifier import Notifier
+from ..core.notifier import Notifier
 
 
 class SimpleServer(Component):

@@ -21,7 +21,7 @@ from twisted.internet.protocol import Factory
 
 from ..core.ipc import shutdownMicroprocess
 from .connection import Connection, ConnectionProtocol
-from .notifier import Notifier
+from ..core.notifier import Notifier
 
 
 class TCPClient(Connection):

@@ -22,7 +22,7 @@ from twisted.python.failure import Failure
 
 from ..core.component import Component
 from .inflow import Inflow
-from .notifier import Notifier
+from ..core.notifier import Notifier
 from .payload import requireBytes
 
 MAX_DATAGRAM = 65535

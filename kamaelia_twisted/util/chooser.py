@@ -15,7 +15,7 @@ first or last item, and C{"SAME"} the current one again. With no items it
 never sends anything.
 """
 
-from ..core.component import Component
+from .transformer import PureTransformer
 
 
 def _step(offset):
@@ -36,7 +36,7 @@ _MOVES = {
 }
 
 
-class Chooser(Component):
+class Chooser(PureTransformer):
     """
     Answer each command on C{inbox} with the item chosen, on C{outbox}; end
     on a shutdown message on C{control}, passing it on.
@@ -55,35 +55,26 @@ class Chooser(Component):
         @param items: a finite iterable of items.
         @param loop: wrap round at the ends.
         """
-        Component.__init__(self, loop=loop, **attributes)
+        PureTransformer.__init__(self, loop=loop, **attributes)
         self.items = list(items)
         self.index = 0
 
     def main(self):
         if self.items:
             self.send(self.items[0])
-        while True:
-            while self.dataReady("inbox"):
-                self.choose(self.recv("inbox"))
-            shutdown = self.checkShutdown()
-            if shutdown is not None:
-                self.send(shutdown, "signal")
-                return
-            self.pause()
-            yield 1
+        yield from PureTransformer.main(self)
 
-    def choose(self, command):
+    def processMessage(self, command):
         """
-        Move as C{command} says and send the item reached, if any; an unknown
-        command is logged and ignored.
+        Move as C{command} says and return the item reached (sent on
+        C{outbox}), or L{None}; an unknown command is logged and ignored.
         """
         move = _MOVES.get(command) if isinstance(command, str) else None
         if move is None:
             self.log.warn("{name} ignores unknown command {command!r}", name=self.name, command=command)
-            return
-        if not self.items:
-            return
-        index = move(self.index, len(self.items), self.loop)
+            return None
+        index = move(self.index, len(self.items), self.loop) if self.items else None
         if index is not None:
             self.index = index
-            self.send(self.items[index])
+            return self.items[index]
+        return None

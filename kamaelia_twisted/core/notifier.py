@@ -1,7 +1,7 @@
 """
 L{Notifier}: one outcome, handed to any number of waiters.
 
-    >>> from kamaelia_twisted.net.notifier import Notifier
+    >>> from kamaelia_twisted.core.notifier import Notifier
     >>> listening = Notifier()
     >>> seen = []
     >>> _ = listening.when().addCallback(seen.append)
@@ -22,6 +22,8 @@ class Notifier:
 
     @ivar fired: whether the outcome is known.
     """
+
+    __slots__ = ("fired", "_outcome", "_waiters")
 
     def __init__(self):
         self.fired = False
