@@ -51,6 +51,8 @@ class Box(deque):
     @ivar size: the most messages the box holds (L{None}: unbounded).
     @ivar alarm: called on each delivery while set (see L{setAlarm}): how a
         paused owner wakes.
+    @ivar plain: unbounded and without an alarm, so that a delivery is a bare
+        append (the fast path of C{Component.send}).
     @ivar target: the next L{Box} in the delivery chain, or L{None}.
     @ivar destination: where deliveries end up: the last box of the chain.
     """
