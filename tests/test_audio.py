@@ -256,6 +256,27 @@ class DiskOutputTests(AudioDriverMixin, unittest.TestCase):
 
         return self.play(chunks, AudioPlayback()).addCallback(check)
 
+    def test_noSegmentLostBetweenSounds(self):
+        """
+        Segments much shorter than the device's buffer, checked far more
+        often than usual, make the mixer thread switch sounds while the
+        player looks and queues: every sample still reaches the device, in
+        order (the device fills the gaps between segments with silence).
+        """
+        path = self.mktemp()
+        self.useDriver("disk", SDL_DISKAUDIOFILE=path)
+        data = (numpy.arange(32000) % 20000 + 1).astype("<i2").tobytes()
+        player = AudioPlayback(segmentSeconds=0.01)
+        player.pollSeconds = 0.001
+
+        def check(result):
+            with open(path, "rb") as f:
+                written = numpy.frombuffer(f.read(), "<i2")
+            self.assertEqual(written[written != 0].tobytes(), data)
+            self.assertAlmostEqual(player.secondsPlayed, 2.0)
+
+        return self.play([PCMChunk(data, 16000, 1)], player).addCallback(check)
+
 
 class WavWriterTests(unittest.TestCase):
     def write(self, messages):

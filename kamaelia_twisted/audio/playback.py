@@ -149,11 +149,28 @@ class AudioPlayback(Component):
         """
         Count the segments that have finished playing.
         """
-        current = self._channel.get_sound() if self._playing and self._channel.get_busy() else None
+        current = self._currentSound() if self._playing else None
         while self._playing and self._playing[0][0] is not current:
             seconds = self._playing.popleft()[1]
             self.secondsPlayed += seconds
             self._playingSeconds = self._playingSeconds - seconds if self._playing else 0.0
+
+    def _currentSound(self):
+        """
+        Return the segment the channel is playing or about to play, or
+        L{None} once the last one has ended.
+
+        pygame's mixer thread ends a sound before it starts the queued one,
+        and if it ends the last sound as another is queued, it leaves that
+        one queued behind a silent channel: it is started here.
+        """
+        channel = self._channel
+        if channel.get_busy():
+            return channel.get_sound()
+        queued, sound = channel.get_queue(), channel.get_sound()
+        if queued is not None and sound is None:
+            channel.play(queued)
+        return queued or sound
 
     def _takeInput(self):
         """
@@ -185,7 +202,7 @@ class AudioPlayback(Component):
 
         @param ending: whether no more audio will arrive after C{inbox}'s.
         """
-        while self._pending and len(self._playing) < 2:
+        while self._pending and len(self._playing) < 2 and self._channelHasRoom():
             streamFormat = chunkFormat(self._pending[0])
             if streamFormat != self._format:
                 if self._playing:
@@ -202,6 +219,12 @@ class AudioPlayback(Component):
             self._channel.queue(sound)
             self._playing.append((sound, seconds))
             self._playingSeconds += seconds
+
+    def _channelHasRoom(self):
+        """
+        Whether a segment may be queued: queueing replaces one still queued.
+        """
+        return self._channel is None or self._channel.get_queue() is None
 
     def _segment(self, streamFormat):
         """
