@@ -2,8 +2,9 @@
 CPU used by an idle pygame display: the slideshow showing one image with no
 events for a few seconds, against a bare reactor and against the usual
 pygame main loop (poll events, redraw, C{clock.tick(60)}), each in its own
-process under C{/usr/bin/time}, with SDL's dummy video driver unless
-SDL_VIDEODRIVER says otherwise.
+process under C{/usr/bin/time}: on an X server (Xvfb, when installed), where
+the reactor watches the X socket, and with SDL's dummy video driver, where
+the display polls.
 
     python benchmarks/ui_idle.py [--seconds 10]
 """
@@ -88,22 +89,52 @@ def _measure(reactor, seconds, stop):
     reactor.callLater(seconds, done)
 
 
-CHILDREN = [
-    ("bare", bareReactor, "bare reactor, nothing scheduled"),
-    ("slideshow", slideshow, "slideshow, pump 60 Hz, 10 Hz when idle"),
-    ("slideshow60", slideshowAlways60, "slideshow, pump always 60 Hz"),
-    ("events", eventLoop, "pygame loop: events, tick(60)"),
-    ("naive", naiveLoop, "pygame loop: events, blit+flip, tick(60)"),
+CHILDREN = {
+    "bare": bareReactor,
+    "slideshow": slideshow,
+    "slideshow60": slideshowAlways60,
+    "events": eventLoop,
+    "naive": naiveLoop,
+}
+
+# (label, child, SDL video driver)
+RUNS = [
+    ("bare reactor, nothing scheduled", "bare", None),
+    ("slideshow, X11: reactor watches X socket", "slideshow", "x11"),
+    ("pygame loop on X11: blit+flip, tick(60)", "naive", "x11"),
+    ("slideshow, dummy: poll 60 Hz, 10 Hz idle", "slideshow", "dummy"),
+    ("slideshow, dummy: poll always 60 Hz", "slideshow60", "dummy"),
+    ("pygame loop, dummy: events, tick(60)", "events", "dummy"),
+    ("pygame loop, dummy: blit+flip, tick(60)", "naive", "dummy"),
 ]
 
 
-def runChild(name, seconds):
+def startXServer():
     """
-    Run child C{name} under /usr/bin/time; return its idle CPU seconds and
-    /usr/bin/time's line for the whole process.
+    Start Xvfb for the X11 runs; return it, or L{None} if it cannot run.
+    """
+    sys.path.insert(0, ROOT)
+    from twisted.trial.unittest import SkipTest
+
+    from tests.xserver import XServer
+
+    try:
+        return XServer()
+    except SkipTest as reason:
+        print("no X11 runs:", reason)
+        return None
+
+
+def runChild(name, seconds, driver, xServer):
+    """
+    Run child C{name} under /usr/bin/time on SDL's C{driver}; return its
+    idle CPU seconds and /usr/bin/time's line for the whole process.
     """
     environment = dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT] + sys.path))
-    environment.setdefault("SDL_VIDEODRIVER", "dummy")
+    if driver is not None:
+        environment["SDL_VIDEODRIVER"] = driver
+    if driver == "x11":
+        environment["DISPLAY"] = xServer.display
     environment.setdefault("SDL_AUDIODRIVER", "dummy")
     command = [sys.executable, __file__, "--child", name, str(seconds)]
     timed = ["/usr/bin/time", "-f", "%e s elapsed, %U s user, %S s system, %P CPU"] + command
@@ -118,19 +149,24 @@ def main():
     args = parser.parse_args()
     if args.child:
         name, seconds = args.child
-        dict((n, f) for n, f, _ in CHILDREN)[name](float(seconds))
+        CHILDREN[name](float(seconds))
         return
-    results = [(label, name) + runChild(name, args.seconds) for name, _, label in CHILDREN]
-    naive = results[-1][2]
-    print("CPU used in {:g} s of wall time after {:g} s of start-up (SDL video driver: {})".format(
-        args.seconds, WARMUP, os.environ.get("SDL_VIDEODRIVER", "dummy")))
+    xServer = startXServer()
+    try:
+        results = [(label, name, driver) + runChild(name, args.seconds, driver, xServer)
+                   for label, name, driver in RUNS if driver != "x11" or xServer is not None]
+    finally:
+        if xServer is not None:
+            xServer.stop()
+    naive = results[-1][3]
+    print("CPU used in {:g} s of wall time after {:g} s of start-up".format(args.seconds, WARMUP))
     print("{:<42} {:>9} {:>8} {:>14}".format("process", "CPU s", "% core", "naive / this"))
-    for label, _, cpu, _ in results:
+    for label, _, _, cpu, _ in results:
         ratio = "{:,.0f}x".format(naive / cpu) if cpu else "-"
         print("{:<42} {:>9.4f} {:>7.2f}% {:>14}".format(label, cpu, 100 * cpu / args.seconds, ratio))
     print("\nWhole processes under /usr/bin/time (start-up included):")
-    for _, name, _, line in results:
-        print("{:<12} {}".format(name, line))
+    for _, name, driver, _, line in results:
+        print("{:<20} {}".format("{} ({})".format(name, driver or "-"), line))
 
 
 if __name__ == "__main__":

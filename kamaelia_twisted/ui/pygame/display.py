@@ -33,6 +33,7 @@ from twisted.logger import Logger
 
 from ...core.boxes import BoxFull
 from ...core.ipc import shutdownMicroprocess
+from .xsocket import XEventSocket, xConnectionNumber
 
 _MOUSE = frozenset([pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION])
 _KEYS = frozenset([pygame.KEYDOWN, pygame.KEYUP])
@@ -63,10 +64,13 @@ class PygameDisplay:
     The pygame window of one reactor, shared by components.
 
     Get it with L{getDisplay}, not by instantiating it. While the window is
-    open a L{LoopingCall} polls pygame's events, L{activeRate} times a second
-    while events arrive and L{idleRate} times a second once none has come
-    for L{idleAfter} seconds. Redrawing is not polled: L{markDirty} schedules
-    one window update for the next reactor iteration.
+    open on X11, the reactor watches the X server's socket and reads
+    pygame's events when it is readable (and after each window update), so
+    an idle window costs nothing. With other video drivers a L{LoopingCall}
+    polls them, L{activeRate} times a second while events arrive and
+    L{idleRate} times a second once none has come for L{idleAfter} seconds.
+    Redrawing is not polled: L{markDirty} schedules one window update for
+    the next reactor iteration.
 
     @cvar caption: the window title.
     @cvar bgcolour: the window colour where no component draws.
@@ -99,6 +103,7 @@ class PygameDisplay:
         self._lastEvent = 0.0
         self._pump = LoopingCall(self._pumpEvents)
         self._pump.clock = reactor
+        self._xSocket = None
 
     @classmethod
     def getDisplay(cls, reactor=None):
@@ -124,9 +129,10 @@ class PygameDisplay:
 
     def isPumping(self):
         """
-        Tell whether pygame's events are being polled.
+        Tell whether pygame's events are being read (polled, or on X11 read
+        when the X server sends some).
         """
-        return self._pump.running
+        return self._pump.running or self._xSocket is not None
 
     @property
     def pollInterval(self):
@@ -134,6 +140,14 @@ class PygameDisplay:
         Seconds between event polls now, or L{None} while not polling.
         """
         return self._pump.interval if self._pump.running else None
+
+    @property
+    def xSocket(self):
+        """
+        The L{XEventSocket} the reactor watches while the window is open on
+        X11, or L{None}.
+        """
+        return self._xSocket
 
     # Clients
 
@@ -225,6 +239,9 @@ class PygameDisplay:
             del self._displays[self.reactor]
         if self._pump.running:
             self._pump.stop()
+        if self._xSocket is not None:
+            self.reactor.removeReader(self._xSocket)
+            self._xSocket = None
         if self._flushCall is not None:
             self._flushCall.cancel()
             self._flushCall = None
@@ -264,6 +281,10 @@ class PygameDisplay:
             self._compose(rect)
         pygame.display.update(rects)
         self._fireUpdated()
+        if self._xSocket is not None:
+            # Updating may have read events from the socket into Xlib's
+            # queue, where the socket no longer tells of them.
+            self._xSocket.doRead()
 
     def _fitWindow(self):
         width = max(client.rect.right for client in self._clients) + self.margin
@@ -278,7 +299,7 @@ class PygameDisplay:
             height = max(height, self.surface.get_height())
         self.surface = pygame.display.set_mode((width, height))
         self._dirty = [self.surface.get_rect()]
-        if not self._pump.running:
+        if not self.isPumping():
             self._startPump()
 
     def _compose(self, rect):
@@ -297,6 +318,11 @@ class PygameDisplay:
     # Events
 
     def _startPump(self):
+        fd = xConnectionNumber()
+        if fd is not None:
+            self._xSocket = XEventSocket(fd, self._pumpEvents, self._pumpFailed)
+            self.reactor.addReader(self._xSocket)
+            return
         self._lastEvent = self.reactor.seconds()
         self._pump.interval = 1.0 / self.activeRate
         self._pump.start(self._pump.interval, now=False).addErrback(self._pumpFailed)
