@@ -145,6 +145,69 @@ class BlockTests(ReadFileTestMixin, unittest.TestCase):
         return reader.whenDone().addCallback(self.assertEqual, 100)
 
 
+class LineTests(ReadFileTestMixin, unittest.TestCase):
+    LINES = [b"first line\n", b"\n", b"a longer third line\r\n", b"no end of line"]
+
+    def makeLines(self):
+        path = self.mktemp()
+        with open(path, "wb") as f:
+            f.write(b"".join(self.LINES))
+        return path
+
+    def test_linesWithBackpressure(self):
+        """
+        Each line is one message, its end of line kept; a bounded receiver
+        gets them all.
+        """
+        sink = SlowSink(1)
+        reader = ReadFileAdaptor(self.makeLines(), readmode="line")
+        graph = Pipeline(reader, sink).activate()
+
+        def check(_):
+            self.assertEqual(sink.collected, self.LINES)
+            self.assertIsInstance(sink.shutdown, producerFinished)
+
+        return graph.whenDone().addCallback(check)
+
+    def test_steptime(self):
+        """
+        With C{steptime}, line C{n} is sent C{n * steptime} seconds after
+        the first, and the end follows the last line's step.
+        """
+        clock = Clock()
+        sink = Collect(reactor=clock)
+        graph = Pipeline(ReadFileAdaptor(self.makeLines(), readmode="line", steptime=0.5, reactor=clock),
+                         sink, reactor=clock).activate()
+        clock.advance(0)
+        self.assertEqual(sink.collected, self.LINES[:1])
+        clock.advance(0.4)
+        self.assertEqual(sink.collected, self.LINES[:1])
+        clock.advance(0.1)
+        self.assertEqual(sink.collected, self.LINES[:2])
+        clock.advance(1.0)
+        self.assertEqual(sink.collected, self.LINES)
+        self.assertFalse(graph.isDone())
+        clock.advance(0.5)
+        self.assertTrue(graph.isDone())
+        self.assertEqual(clock.getDelayedCalls(), [])
+
+    def test_blockSteptime(self):
+        """
+        C{steptime} paces C{"block"} mode the same way.
+        """
+        path, content = self.makeFile(250)
+        clock = Clock()
+        sink = Collect(reactor=clock)
+        Pipeline(ReadFileAdaptor(path, readmode="block", readsize=100, steptime=2, reactor=clock),
+                 sink, reactor=clock).activate()
+        clock.advance(0)
+        self.assertEqual(sink.collected, [content[:100]])
+        clock.advance(2)
+        self.assertEqual(sink.collected, [content[:100], content[100:200]])
+        clock.advance(2)
+        self.assertEqual(b"".join(sink.collected), content)
+
+
 class ErrorTests(ReadFileTestMixin, unittest.TestCase):
     def assertReadError(self, path, expected):
         """
@@ -177,6 +240,7 @@ class ErrorTests(ReadFileTestMixin, unittest.TestCase):
         return self.assertReadError(path, "Permission denied")
 
     def test_badArguments(self):
-        self.assertRaises(ValueError, ReadFileAdaptor, "f", readmode="line")
+        self.assertRaises(ValueError, ReadFileAdaptor, "f", readmode="lines")
+        self.assertRaises(ValueError, ReadFileAdaptor, "f", readmode="line", steptime=-1)
         self.assertRaises(ValueError, ReadFileAdaptor, "f", bitrate=0)
         self.assertRaises(ValueError, ReadFileAdaptor, "f", bitrate=80, chunkrate=11)

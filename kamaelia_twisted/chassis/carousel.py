@@ -4,7 +4,7 @@ L{Carousel}: one child at a time, replaced on demand, such as a reader per file:
     from kamaelia_twisted import Carousel
     from kamaelia_twisted.file import ReadFileAdaptor
 
-    reader = Carousel(lambda name: ReadFileAdaptor(name))
+    reader = Carousel(lambda name: ReadFileAdaptor(name, readmode="block"))
     # each file name sent to reader's "next" inbox starts a new ReadFileAdaptor
 
 What arrives on C{next} is given to C{componentFactory} to make the new child,

@@ -12,8 +12,11 @@ as the receiver takes them::
 In C{"bitrate"} mode the file arrives at C{bitrate} bits per second in
 C{chunkrate} chunks per second, timed by the reactor (so a
 L{twisted.internet.task.Clock} drives it in tests). In C{"block"} mode it
-arrives in C{readsize} blocks as fast as a bounded receiver makes room.
+arrives in C{readsize} blocks, and in C{"line"} mode a line at a time: as
+fast as a bounded receiver makes room, or one every C{steptime} seconds.
 """
+
+from functools import partial
 
 from twisted.internet.task import deferLater
 
@@ -38,20 +41,25 @@ class ReadFileAdaptor(Component):
     Outboxes = {"outbox": "The file's contents, as bytes chunks",
                 "signal": "producerFinished at the end of the file, errorOccurred if it cannot be read"}
 
-    def __init__(self, filename, readmode="bitrate", readsize=4096, bitrate=65536, chunkrate=24,
+    def __init__(self, filename, readmode="line", readsize=4096, steptime=0.0, bitrate=65536, chunkrate=24,
                  reactor=None, **attributes):
         """
         @param filename: the path of the file to read.
-        @param readmode: C{"bitrate"} (paced by the reactor clock) or
-            C{"block"} (as fast as the receiver takes it).
+        @param readmode: C{"line"} (a line at a time, its end of line
+            included: the default, as in Kamaelia), C{"block"} (C{readsize}
+            bytes at a time) or C{"bitrate"} (paced by the reactor clock).
         @param readsize: bytes per chunk in C{"block"} mode.
+        @param steptime: in C{"block"} and C{"line"} modes, seconds between
+            one block or line and the next (block or line C{n} is sent
+            C{n * steptime} seconds after the start); 0 sends them as fast as
+            the receiver takes them.
         @param bitrate: bits per second in C{"bitrate"} mode.
         @param chunkrate: chunks per second in C{"bitrate"} mode; chunk C{n}
             is sent C{n / chunkrate} seconds after the start, so that by then
             C{n * bitrate / (8 * chunkrate)} bytes (rounded down) have gone.
         @param reactor: the reactor whose clock paces the reads.
-        @raise ValueError: for an unknown mode or a rate that is not positive
-            or gives chunks under one byte.
+        @raise ValueError: for an unknown mode, a negative C{steptime}, or a
+            size or rate that is not positive or gives chunks under one byte.
         """
         Component.__init__(self, reactor, **attributes)
         if readmode not in self._modes:
@@ -59,12 +67,15 @@ class ReadFileAdaptor(Component):
                 ", ".join(map(repr, sorted(self._modes))), readmode))
         if readsize <= 0 or bitrate <= 0 or chunkrate <= 0:
             raise ValueError("readsize, bitrate and chunkrate must be positive")
+        if steptime < 0:
+            raise ValueError("steptime must not be negative")
         if bitrate < 8 * chunkrate:
             raise ValueError("bitrate {} at chunkrate {} gives chunks under one byte".format(
                 bitrate, chunkrate))
         self.filename = filename
         self.readmode = readmode
         self.readsize = readsize
+        self.steptime = steptime
         self.bitrate = bitrate
         self.chunkrate = chunkrate
         self.bytesSent = 0
@@ -83,19 +94,28 @@ class ReadFileAdaptor(Component):
         self.log.error("{name}: {reason}", name=self.name, reason=reason)
         return errorOccurred(reason, caller=self)
 
-    def _readBlocks(self, f):
+    def _readUnits(self, f):
         """
-        Send C{readsize} blocks, waiting for room downstream.
+        Send C{readsize} blocks, or lines in C{"line"} mode, waiting for room
+        downstream and, if C{steptime} is set, for each one's time.
         """
+        read = f.readline if self.readmode == "line" else partial(f.read, self.readsize)
+        clock = self.reactor
+        start = clock.seconds()
+        sent = 0
         while True:
             shutdown = yield from self._roomOrShutdown()
             if shutdown is not None:
                 return shutdown
-            data = f.read(self.readsize)
+            data = read()
             if not data:
                 return producerFinished(self)
             self._sendData(data)
-            yield 1
+            sent += 1
+            if self.steptime:
+                yield deferLater(clock, max(0, start + sent * self.steptime - clock.seconds()))
+            else:
+                yield 1
 
     def _readPaced(self, f):
         """
@@ -123,7 +143,7 @@ class ReadFileAdaptor(Component):
                 return shutdown
             yield deferLater(clock, max(0, start + (sent + 1) / self.chunkrate - clock.seconds()))
 
-    _modes = {"block": _readBlocks, "bitrate": _readPaced}
+    _modes = {"block": _readUnits, "line": _readUnits, "bitrate": _readPaced}
 
     def _bytesBy(self, chunks):
         return int(chunks * self.bitrate // (8 * self.chunkrate))
