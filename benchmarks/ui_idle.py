@@ -158,12 +158,13 @@ def main():
     finally:
         if xServer is not None:
             xServer.stop()
-    naive = results[-1][3]
+    naive = {driver: cpu for _, name, driver, cpu, _ in results if name == "naive"}
     print("CPU used in {:g} s of wall time after {:g} s of start-up".format(args.seconds, WARMUP))
-    print("{:<42} {:>9} {:>8} {:>14}".format("process", "CPU s", "% core", "naive / this"))
-    for label, _, _, cpu, _ in results:
-        ratio = "{:,.0f}x".format(naive / cpu) if cpu else "-"
-        print("{:<42} {:>9.4f} {:>7.2f}% {:>14}".format(label, cpu, 100 * cpu / args.seconds, ratio))
+    print("{:<42} {:>9} {:>8} {:>18}".format("process", "CPU s", "% core", "same-driver naive"))
+    print("{:<42} {:>9} {:>8} {:>18}".format("", "", "", "loop / this"))
+    for label, _, driver, cpu, _ in results:
+        ratio = "{:,.0f}x".format(naive[driver] / cpu) if cpu and driver in naive else "-"
+        print("{:<42} {:>9.4f} {:>7.2f}% {:>18}".format(label, cpu, 100 * cpu / args.seconds, ratio))
     print("\nWhole processes under /usr/bin/time (start-up included):")
     for _, name, driver, _, line in results:
         print("{:<20} {}".format("{} ({})".format(name, driver or "-"), line))

@@ -122,3 +122,18 @@ class X11DisplayTests(unittest.TestCase):
         self.assertFalse(display.isOpen())
         self.assertIsNone(display.xSocket)
         self.assertFalse(pygame.display.get_init())
+
+    @defer.inlineCallbacks
+    def test_closeButton(self):
+        """
+        The window manager's close request ends the slideshow's graph.
+        """
+        graph, shown = self.startSlideshow()
+        yield shown.whenCount(1)
+        display = PygameDisplay.getDisplay(reactor)
+        yield display.whenUpdated()
+        self.server.closeWindow(pygame.display.get_wm_info()["window"])
+        yield graph.whenDone()
+        self.assertTrue(all(child.isDone() for child in graph.childComponents()))
+        self.assertFalse(display.isOpen())
+        self.assertIsNone(display.xSocket)

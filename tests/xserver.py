@@ -18,6 +18,21 @@ def _library(name):
         raise SkipTest("{} is not installed".format(name))
 
 
+class _ClientMessage(ctypes.Structure):
+    """
+    Xlib's XClientMessageEvent, padded to the size of an XEvent.
+    """
+
+    _fields_ = [
+        ("type", ctypes.c_int), ("serial", ctypes.c_ulong), ("send_event", ctypes.c_int),
+        ("display", ctypes.c_void_p), ("window", ctypes.c_ulong), ("message_type", ctypes.c_ulong),
+        ("format", ctypes.c_int), ("data", ctypes.c_long * 5), ("pad", ctypes.c_long * 12),
+    ]
+
+
+_CLIENT_MESSAGE = 33
+
+
 class XServer:
     """
     An Xvfb server on a free display number, and one client connection to it
@@ -42,6 +57,10 @@ class XServer:
         self._x11.XTranslateCoordinates.argtypes = [
             ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_int, ctypes.c_int,
             ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_ulong)]
+        self._x11.XInternAtom.restype = ctypes.c_ulong
+        self._x11.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+        self._x11.XSendEvent.argtypes = [
+            ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_long, ctypes.POINTER(_ClientMessage)]
         for name in ["XFlush", "XCloseDisplay"]:
             getattr(self._x11, name).argtypes = [ctypes.c_void_p]
         self._xtst.XTestFakeMotionEvent.argtypes = [
@@ -80,6 +99,18 @@ class XServer:
         self._xtst.XTestFakeMotionEvent(self._connection, -1, x.value, y.value, 0)
         self._xtst.XTestFakeButtonEvent(self._connection, 1, True, 0)
         self._xtst.XTestFakeButtonEvent(self._connection, 1, False, 0)
+        self._x11.XFlush(self._connection)
+
+    def closeWindow(self, window):
+        """
+        Ask C{window} to close, as a window manager does when its close
+        button is pressed (C{WM_DELETE_WINDOW}).
+        """
+        message = _ClientMessage(
+            type=_CLIENT_MESSAGE, window=window, format=32,
+            message_type=self._x11.XInternAtom(self._connection, b"WM_PROTOCOLS", False))
+        message.data[0] = self._x11.XInternAtom(self._connection, b"WM_DELETE_WINDOW", False)
+        self._x11.XSendEvent(self._connection, window, False, 0, ctypes.byref(message))
         self._x11.XFlush(self._connection)
 
     def stop(self):
