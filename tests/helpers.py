@@ -2,6 +2,8 @@
 Small components the tests share.
 """
 
+from twisted.internet.defer import Deferred
+
 from kamaelia_twisted import Component
 from kamaelia_twisted.util import Collect, PureTransformer
 
@@ -46,5 +48,47 @@ class SlowSink(Collect):
             if self.shutdown is not None:
                 self.send(self.shutdown, "signal")
                 return self.collected
+            self.pause()
+            yield 1
+
+
+class Recorder(Component):
+    """
+    Keep what arrives on C{inbox} in C{messages}; end on shutdown.
+    """
+
+    def __init__(self, **attributes):
+        Component.__init__(self, **attributes)
+        self.messages = []
+        self._waiters = []
+
+    def whenCount(self, count):
+        """
+        Return a Deferred firing with C{messages} once it holds C{count}.
+        """
+        return self.when(lambda messages: len(messages) >= count)
+
+    def when(self, condition):
+        """
+        Return a Deferred firing with C{messages} once C{condition(messages)}
+        is true.
+        """
+        d = Deferred()
+        self._waiters.append((condition, d))
+        self._fire()
+        return d
+
+    def _fire(self):
+        for waiter in list(self._waiters):
+            condition, d = waiter
+            if condition(self.messages):
+                self._waiters.remove(waiter)
+                d.callback(list(self.messages))
+
+    def main(self):
+        while not self.checkShutdown():
+            while self.dataReady("inbox"):
+                self.messages.append(self.recv("inbox"))
+            self._fire()
             self.pause()
             yield 1

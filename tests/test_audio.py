@@ -8,6 +8,7 @@ import wave
 
 import numpy
 import pygame
+from twisted.internet import defer
 from twisted.trial import unittest
 
 from kamaelia_twisted import (
@@ -18,6 +19,8 @@ from kamaelia_twisted.audio import (
 )
 from kamaelia_twisted.codec.pcm import PCMChunk
 from kamaelia_twisted.util import Collect, DataSource
+
+from .helpers import Recorder
 
 
 def tone(seconds, rate, channels, frequency=440.0, amplitude=8000, start=0):
@@ -110,6 +113,47 @@ class PlaybackTests(AudioDriverMixin, unittest.TestCase):
             self.assertIsNone(pygame.mixer.get_init())
 
         return self.play(chunks, player).addCallback(check)
+
+    @defer.inlineCallbacks
+    def test_prebuffer(self):
+        """
+        Playing starts once C{prebufferSeconds} are held, not before.
+        """
+        player = AudioPlayback(bufferSeconds=1.0, segmentSeconds=0.1, prebufferSeconds=0.5)
+        reports = Recorder()
+        graph = Graphline(PLAY=player, MON=reports, linkages={
+            ("PLAY", "progress"): ("MON", "inbox"), ("PLAY", "signal"): ("MON", "control")}).activate()
+        first, second = chunked(tone(0.6, 8000, 1), 8000, 1, 0.3)
+        player.inboxes["inbox"].deliver(first)
+        held = yield reports.when(lambda messages: messages and messages[-1].buffered > 0)
+        self.assertEqual(held[-1].played, 0)
+        self.assertAlmostEqual(held[-1].buffered, 0.3)
+        self.assertIsNone(pygame.mixer.get_init())
+
+        player.inboxes["inbox"].deliver(second)
+        playing = yield reports.when(lambda messages: messages[-1].played > 0)
+        self.assertEqual(pygame.mixer.get_init(), (8000, -16, 1))
+        self.assertEqual([r.played for r in playing[:-1]], [0] * (len(playing) - 1))
+        self.assertAlmostEqual(max(r.buffered for r in playing), 0.6)
+
+        player.inboxes["control"].deliver(producerFinished())
+        yield graph.whenDone()
+        self.assertAlmostEqual(player.secondsPlayed, 0.6)
+
+    def test_shortStreamUnderPrebuffer(self):
+        """
+        A stream that ends before C{prebufferSeconds} is played all the same.
+        """
+        player = AudioPlayback(prebufferSeconds=1.0)
+        chunks = chunked(tone(0.2, 8000, 1), 8000, 1, 0.05)
+        return self.play(chunks, player).addCallback(
+            lambda _: self.assertAlmostEqual(player.secondsPlayed, 0.2))
+
+    def test_badArguments(self):
+        self.assertRaises(ValueError, AudioPlayback, segmentSeconds=0)
+        self.assertRaises(ValueError, AudioPlayback, bufferSeconds=1.0, segmentSeconds=2.0)
+        self.assertRaises(ValueError, AudioPlayback, bufferSeconds=1.0, prebufferSeconds=1.5)
+        self.assertRaises(ValueError, AudioPlayback, prebufferSeconds=-1)
 
     def test_boundedInbox(self):
         """

@@ -28,7 +28,7 @@ from kamaelia_twisted.ui.pygame import (  # noqa: E402
     Button, Image, PygameComponent, PygameDisplay, Ticker, fitImage)
 from kamaelia_twisted.ui.pygame.text import getFont, wrapText  # noqa: E402
 
-from .helpers import Relay  # noqa: E402
+from .helpers import Recorder, Relay  # noqa: E402
 from .nethelpers import Recorder as PeerRecorder  # noqa: E402
 
 EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples")
@@ -52,40 +52,6 @@ SLIDES = slideshowExample.imageFiles(slideshowExample.IMAGES)
 # Each slide's background colour and the colour at its centre.
 SLIDE_COLOURS = [((200, 40, 40), (255, 220, 0)), ((40, 160, 60), (255, 255, 255)),
                  ((40, 70, 200), (255, 140, 0)), ((120, 40, 160), (120, 40, 160))]
-
-
-class Recorder(Component):
-    """
-    Keep what arrives on C{inbox} in C{messages}; end on shutdown.
-    """
-
-    def __init__(self, **attributes):
-        Component.__init__(self, **attributes)
-        self.messages = []
-        self._waiters = []
-
-    def whenCount(self, count):
-        """
-        Return a Deferred firing with C{messages} once it holds C{count}.
-        """
-        d = defer.Deferred()
-        self._waiters.append((count, d))
-        self._fire()
-        return d
-
-    def _fire(self):
-        for waiter in list(self._waiters):
-            if len(self.messages) >= waiter[0]:
-                self._waiters.remove(waiter)
-                waiter[1].callback(list(self.messages))
-
-    def main(self):
-        while not self.checkShutdown():
-            while self.dataReady("inbox"):
-                self.messages.append(self.recv("inbox"))
-            self._fire()
-            self.pause()
-            yield 1
 
 
 class Pad(PygameComponent):

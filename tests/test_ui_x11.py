@@ -15,7 +15,8 @@ from twisted.trial import unittest
 from kamaelia_twisted.ui.pygame import PygameDisplay
 from kamaelia_twisted.ui.pygame.xsocket import xConnectionNumber
 
-from .test_ui import SLIDE_COLOURS, SLIDES, Recorder, areaBytes, centreOf, expectedImage, slideshowExample
+from .helpers import Recorder
+from .test_ui import SLIDE_COLOURS, SLIDES, areaBytes, centreOf, expectedImage, slideshowExample
 from .xserver import XServer
 
 

@@ -61,7 +61,9 @@ class AudioPlayback(Component):
     than C{bufferSeconds} of audio, counting what is queued and playing, so it
     holds at most C{bufferSeconds} plus one chunk; its inbox holds at most
     C{inboxSize} chunks, and beyond that senders wait (see
-    L{kamaelia_twisted.core.boxes.Box.whenSpace}) or get L{BoxFull}.
+    L{kamaelia_twisted.core.boxes.Box.whenSpace}) or get L{BoxFull}. Playback
+    starts, and restarts after running dry, once C{prebufferSeconds} are held
+    (or the stream has ended), so a live source's jitter is absorbed.
 
     On C{producerFinished} it plays what it holds and then passes the message
     on; on C{shutdownMicroprocess} (or L{errorOccurred}) it stops at once. A
@@ -85,10 +87,13 @@ class AudioPlayback(Component):
                 "progress": "PlaybackProgress reports, sent only while linked"}
     pollSeconds = 0.05
 
-    def __init__(self, bufferSeconds=2.0, segmentSeconds=0.25, inboxSize=8, reactor=None, **attributes):
+    def __init__(self, bufferSeconds=2.0, segmentSeconds=0.25, inboxSize=8, prebufferSeconds=0.0,
+                 reactor=None, **attributes):
         """
         @param bufferSeconds: the audio held, queued and playing, beyond which
             no more chunks are taken from C{inbox}.
+        @param prebufferSeconds: the audio to hold before playing starts, at
+            most C{bufferSeconds}.
         @param segmentSeconds: the audio handed to the mixer at a time; it
             must exceed L{pollSeconds} for gapless playback.
         @param inboxSize: the most chunks waiting in C{inbox}.
@@ -97,7 +102,10 @@ class AudioPlayback(Component):
         Component.__init__(self, reactor, **attributes)
         if not 0 < segmentSeconds <= bufferSeconds:
             raise ValueError("need 0 < segmentSeconds <= bufferSeconds")
+        if not 0 <= prebufferSeconds <= bufferSeconds:
+            raise ValueError("need 0 <= prebufferSeconds <= bufferSeconds")
         self.bufferSeconds = bufferSeconds
+        self.prebufferSeconds = prebufferSeconds
         self.segmentSeconds = segmentSeconds
         self.inboxes["inbox"].setSize(inboxSize)
         self.secondsPlayed = 0.0
@@ -202,6 +210,8 @@ class AudioPlayback(Component):
 
         @param ending: whether no more audio will arrive after C{inbox}'s.
         """
+        if not (self._playing or ending or self._pendingSeconds >= self.prebufferSeconds):
+            return
         while self._pending and len(self._playing) < 2 and self._channelHasRoom():
             streamFormat = chunkFormat(self._pending[0])
             if streamFormat != self._format:

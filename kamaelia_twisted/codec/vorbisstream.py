@@ -60,11 +60,12 @@ def pcmSink(wav=None, reactor=None):
     Where decoded audio goes: the sound device, or a WAV file.
 
     @param wav: a WAV file name, or L{None} to play.
-    @return: a L{WavWriter} or an L{AOAudioPlaybackAdaptor}.
+    @return: a L{WavWriter}, or an L{AOAudioPlaybackAdaptor} that holds
+        half a second before it starts, against the network's jitter.
     """
     if wav is not None:
         return WavWriter(wav, reactor=reactor)
-    return AOAudioPlaybackAdaptor(reactor=reactor)
+    return AOAudioPlaybackAdaptor(prebufferSeconds=0.5, reactor=reactor)
 
 
 def vorbisClient(host=None, port=None, endpoint=None, sink=None, reactor=None):
@@ -76,7 +77,7 @@ def vorbisClient(host=None, port=None, endpoint=None, sink=None, reactor=None):
     @param endpoint: instead of C{host} and C{port}, a client endpoint
         description (C{"tcp:host=127.0.0.1:port=1500"}) or object.
     @param sink: the component the L{PCMChunk}s go to (default: a new
-        L{AOAudioPlaybackAdaptor}); see L{pcmSink}.
+        prebuffering L{AOAudioPlaybackAdaptor}); see L{pcmSink}.
     @param reactor: the reactor running the pipeline.
     @return: C{Pipeline(TCPClient, VorbisDecode, sink)}, which ends once the
         stream has ended and been played (or failed).
