@@ -133,6 +133,19 @@ class PoolChild(AMPChild):
             reactor.callLater(0, self._workOnNext)
 
 
+class _Connector(AMPConnector):
+    """
+    ampoule's connector to a worker process, except that writing once the
+    pipe to the process has closed (it is dying) sends nothing, as Twisted's
+    transports do after a close, instead of raising C{KeyError}: a command
+    sent then fails when the process ends, as the ones before it do.
+    """
+
+    def write(self, data):
+        if TO_CHILD in self.transport.pipes:
+            AMPConnector.write(self, data)
+
+
 class _Call:
     """
     One item sent to a worker: its timeout, and its timer once started.
@@ -165,7 +178,7 @@ class Worker:
         @param reactor: the reactor that runs the process and the timeouts.
         """
         self._reactor = reactor
-        self._connector = AMPConnector(amp.AMP())
+        self._connector = _Connector(amp.AMP())
         args = (sys.executable, "-c", _BOOTSTRAP, functionName, "select", qual(PoolChild))
         process = reactor.spawnProcess(
             self._connector, sys.executable, args, env=env,
