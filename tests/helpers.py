@@ -2,6 +2,7 @@
 Small components the tests share.
 """
 
+from twisted.internet import reactor, task
 from twisted.internet.defer import Deferred
 
 from kamaelia_twisted import Component
@@ -92,3 +93,44 @@ class Recorder(Component):
             self._fire()
             self.pause()
             yield 1
+
+
+class PacedSink(Component):
+    """
+    Take one message per C{delay} seconds (none while C{hold} is set),
+    counting bytes; end once its producer has finished and the inbox is empty.
+
+    @ivar received: the bytes counted.
+    @ivar full: a L{Deferred} fired the first time its inbox is full.
+    """
+
+    def __init__(self, delay=0.001, hold=False, **attributes):
+        Component.__init__(self, **attributes)
+        self.delay, self.hold = delay, hold
+        self.received = 0
+        self.full = Deferred()
+
+    def release(self):
+        """
+        Start taking messages.
+        """
+        self.hold = False
+        self.inboxes["control"].deliver(None)
+
+    def main(self):
+        finished = None
+        while True:
+            if not self.full.called and self.inboxes["inbox"].isFull():
+                self.full.callback(None)
+            shutdown = self.checkShutdown()
+            finished = finished or shutdown
+            if self.hold or not self.dataReady("inbox"):
+                if finished is not None:
+                    break
+                self.pause()
+                yield 1
+                continue
+            self.received += len(self.recv("inbox"))
+            yield task.deferLater(reactor, self.delay, lambda: None)
+        self.send(finished, "signal")
+        return self.received

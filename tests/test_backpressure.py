@@ -5,12 +5,13 @@ bounded inboxes, paused transports and TCP, instead of memory growing.
 
 import tracemalloc
 
-from twisted.internet import defer, reactor, task
+from twisted.internet import defer
 from twisted.trial import unittest
 
 from kamaelia_twisted import BoxFull, Component, Pipeline, producerFinished
 from kamaelia_twisted.net import TCPClient
 
+from .helpers import PacedSink
 from .nethelpers import Recorder, connectPlain, keeping, listenPlain, serveOnLoopback
 
 MB = 1 << 20
@@ -61,47 +62,6 @@ class Chunks(Component):
         yield 1
 
 
-class SlowSink(Component):
-    """
-    Take one message per C{delay} seconds (none while C{hold} is set),
-    counting bytes; end once the connection has closed and the inbox is empty.
-
-    @ivar received: the bytes counted.
-    @ivar full: a L{Deferred} fired the first time its inbox is full.
-    """
-
-    def __init__(self, delay=0.001, hold=False, **attributes):
-        Component.__init__(self, **attributes)
-        self.delay, self.hold = delay, hold
-        self.received = 0
-        self.full = defer.Deferred()
-
-    def release(self):
-        """
-        Start taking messages.
-        """
-        self.hold = False
-        self.inboxes["control"].deliver(None)
-
-    def main(self):
-        finished = None
-        while True:
-            if not self.full.called and self.inboxes["inbox"].isFull():
-                self.full.callback(None)
-            shutdown = self.checkShutdown()
-            finished = finished or shutdown
-            if self.hold or not self.dataReady("inbox"):
-                if finished is not None:
-                    break
-                self.pause()
-                yield 1
-                continue
-            self.received += len(self.recv("inbox"))
-            yield task.deferLater(reactor, self.delay, lambda: None)
-        self.send(finished, "signal")
-        return self.received
-
-
 class Flood(Component):
     """
     Send C{count} 1 MB chunks in one go, without waiting for room.
@@ -146,7 +106,7 @@ class BackpressureTests(unittest.TestCase):
         """
         total = 64 * MB
         handlers = []
-        _, port = yield serveOnLoopback(self, keeping(lambda: SlowSink(hold=True), handlers))
+        _, port = yield serveOnLoopback(self, keeping(lambda: PacedSink(hold=True), handlers))
         client = TCPClient("127.0.0.1", port)
         source = Chunks(total, client.whenConnected())
         graph = Pipeline(source, client).activate()
@@ -184,12 +144,12 @@ class BackpressureTests(unittest.TestCase):
     def transfer(self, total, **sizes):
         """
         Send C{total} bytes from L{Chunks} through a L{TCPClient} to a
-        L{SlowSink} handler, tracing memory.
+        L{PacedSink} handler, tracing memory.
 
         @return: a L{Deferred} of C{(peak growth in bytes, bytes received)}.
         """
         handlers = []
-        _, port = yield serveOnLoopback(self, keeping(SlowSink, handlers), **sizes)
+        _, port = yield serveOnLoopback(self, keeping(PacedSink, handlers), **sizes)
         tracemalloc.start()
         self.addCleanup(tracemalloc.stop)
         baseline = tracemalloc.get_traced_memory()[0]

@@ -47,3 +47,19 @@ class CoreExampleTests(unittest.TestCase):
                 "now showing: end.png", "now showing: intro.png"])
 
         return runExample("kamaelia_style_graphline.py", "--ticks", "4").addCallback(check)
+
+    def test_processPipeline(self):
+        path = os.path.abspath(self.mktemp())
+        with open(path, "w") as f:
+            f.write("pear\napple\npear\n")
+
+        def check(result):
+            out, code = result
+            self.assertEqual(code, 0)
+            self.assertEqual(out.split(), ["1", "apple", "2", "pear"])
+
+        return runExample("process_pipeline.py", path).addCallback(check)
+
+    def test_processPipelineMissingFile(self):
+        d = runExample("process_pipeline.py", os.path.abspath(self.mktemp()))
+        return d.addCallback(lambda result: self.assertEqual(result, ("", 1)))

@@ -1,7 +1,8 @@
 """
-Components that read files.
+Components that read files and run processes.
 """
 
 from .readfile import ReadFileAdaptor
+from .unixprocess import UnixProcess
 
-__all__ = ["ReadFileAdaptor"]
+__all__ = ["ReadFileAdaptor", "UnixProcess"]

@@ -136,27 +136,44 @@ class Connection(Component):
                     self._write(inbox.take())
                 closing = self.checkShutdown()
                 if closing is not None:
-                    self._flushAndClose()
-            if self._lost is not None and self._inflow.drained:
+                    self._flushAndClose(closing)
+            if self._lost is not None and self._delivered():
                 break
             self.pause()
             yield 1
-        self.send(closing or self._lostMessage(), "signal")
+        self.send(self._endMessage(closing), "signal")
 
     def _write(self, data):
         self.transport.write(requireBytes(data, self.name))
 
-    def _flushAndClose(self):
+    def _flushAndClose(self, closing):
         inbox = self.inboxes["inbox"]
         while len(inbox):
             self._write(inbox.take())
-        self._close()
+        self._close(closing)
 
-    def _close(self):
+    def _close(self, closing=None):
+        """
+        Close the connection, for C{closing} (a shutdown message, or
+        L{None} when the component failed).
+        """
         if self.transport is not None and self._lost is None and not self._closed:
             self._closed = True
             self.transport.unregisterProducer()
             self.transport.loseConnection()
+
+    def _delivered(self):
+        """
+        Whether all that was received has been delivered.
+        """
+        return self._inflow.drained
+
+    def _endMessage(self, closing):
+        """
+        Return what to send on C{signal} at the end, given the shutdown
+        message that closed the connection (or L{None}).
+        """
+        return closing or self._lostMessage()
 
     def _lostMessage(self):
         if self._lost.check(ConnectionDone):

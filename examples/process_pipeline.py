@@ -1,0 +1,58 @@
+"""
+Child processes in a pipeline: a file's lines go through `sort` and
+`uniq -c`, two processes wired like any other components, and the counts
+come back to be printed.
+
+    python examples/process_pipeline.py FILE
+
+Each process is a UnixProcess: its standard input is its inbox, its standard
+output its outbox. The file is read in blocks as fast as `sort` takes them,
+and a failing command ends the pipeline with its exit status.
+"""
+
+import sys
+
+from kamaelia_twisted import Component, Pipeline, errorOccurred
+from kamaelia_twisted.file import ReadFileAdaptor, UnixProcess
+
+
+class Printer(Component):
+    """
+    Write the bytes that arrive to standard output; end on shutdown, keeping
+    the shutdown message in C{ending}.
+    """
+
+    ending = None
+
+    def main(self):
+        while True:
+            while self.dataReady("inbox"):
+                sys.stdout.buffer.write(self.recv("inbox"))
+            self.ending = self.checkShutdown()
+            if self.ending is not None:
+                break
+            self.pause()
+            yield 1
+        sys.stdout.flush()
+
+
+def countLines(filename, out):
+    """
+    Return the pipeline that sends to C{out} how often each line of
+    C{filename} occurs.
+    """
+    return Pipeline(
+        ReadFileAdaptor(filename, readmode="block"),
+        UnixProcess(["sort"]),
+        UnixProcess(["uniq", "-c"]),
+        out,
+    )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: python examples/process_pipeline.py FILE")
+    printer = Printer()
+    countLines(sys.argv[1], printer).run()
+    if isinstance(printer.ending, errorOccurred):
+        sys.exit(str(printer.ending))
