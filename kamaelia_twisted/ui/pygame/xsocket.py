@@ -5,7 +5,6 @@ On X11 everything that happens to a window (clicks, keys, exposure, the close
 button) arrives on one socket. L{XEventSocket} lets the reactor sleep until
 that socket is readable, instead of polling pygame's events on a timer::
 
-    import os
     import pygame
     from kamaelia_twisted.ui.pygame.xsocket import xConnectionNumber
 
