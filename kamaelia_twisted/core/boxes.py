@@ -55,6 +55,7 @@ class Box(deque):
         append (the fast path of C{Component.send}).
     @ivar target: the next L{Box} in the delivery chain, or L{None}.
     @ivar destination: where deliveries end up: the last box of the chain.
+    @ivar sources: the boxes that forward to this one, as a tuple.
     """
 
     __slots__ = ("owner", "name", "isInbox", "size", "_limit", "alarm", "plain", "target",
@@ -71,7 +72,7 @@ class Box(deque):
         self.plain = True
         self.target = None
         self.destination = self
-        self.sources = []
+        self.sources = ()
         self._spaceWaiters = None
 
     def __repr__(self):
@@ -151,10 +152,10 @@ class Box(deque):
         held here move on to the new destination.
         """
         if self.target is not None:
-            self.target.sources.remove(self)
+            self.target.sources = tuple(source for source in self.target.sources if source is not self)
         self.target = target
         if target is not None:
-            target.sources.append(self)
+            target.sources += (self,)
         self._updateDestination()
         if target is not None:
             self._forwardHeld()

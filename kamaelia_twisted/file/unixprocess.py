@@ -52,7 +52,6 @@ class UnixProcess(Connection):
     Inboxes = {
         "inbox": "Bytes for the process's standard input",
         "control": "producerFinished: close standard input once written; shutdownMicroprocess: terminate",
-        "_event": "Internal: wakes the component on process events",
     }
     Outboxes = {
         "outbox": "Bytes from the process's standard output",

@@ -58,7 +58,6 @@ class Connection(Component):
     Inboxes = {
         "inbox": "Bytes to write to the peer",
         "control": "producerFinished/shutdownMicroprocess: flush, then close",
-        "_event": "Internal: wakes the component on transport events",
     }
     Outboxes = {
         "outbox": "Bytes received from the peer",
@@ -115,7 +114,7 @@ class Connection(Component):
         self._notify()
 
     def _notify(self):
-        self.inboxes["_event"].deliver(None)
+        self.unpause()
 
     # The component's side
 
@@ -127,10 +126,9 @@ class Connection(Component):
             raise
 
     def _serve(self):
-        inbox, events = self.inboxes["inbox"], self.inboxes["_event"]
+        inbox = self.inboxes["inbox"]
         closing = None
         while True:
-            events.clear()
             if closing is None:
                 while len(inbox) and not self._writePaused:
                     self._write(inbox.take())
