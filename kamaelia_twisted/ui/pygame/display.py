@@ -28,6 +28,7 @@ surface, and closes when the last component holding a surface ends.
 
 import pygame
 from twisted.internet.defer import Deferred, succeed
+from twisted.internet.interfaces import IReactorFDSet
 from twisted.internet.task import LoopingCall
 from twisted.logger import Logger
 
@@ -66,8 +67,9 @@ class PygameDisplay:
     Get it with L{getDisplay}, not by instantiating it. While the window is
     open on X11, the reactor watches the X server's socket and reads
     pygame's events when it is readable (and after each window update), so
-    an idle window costs nothing. With other video drivers a L{LoopingCall}
-    polls them, L{activeRate} times a second while events arrive and
+    an idle window costs nothing. With other video drivers, or a reactor
+    that cannot watch sockets (such as a L{Clock}), a L{LoopingCall} polls
+    them, L{activeRate} times a second while events arrive and
     L{idleRate} times a second once none has come for L{idleAfter} seconds.
     Redrawing is not polled: L{markDirty} schedules one window update for
     the next reactor iteration.
@@ -318,7 +320,7 @@ class PygameDisplay:
     # Events
 
     def _startPump(self):
-        fd = xConnectionNumber()
+        fd = xConnectionNumber() if IReactorFDSet.providedBy(self.reactor) else None
         if fd is not None:
             self._xSocket = XEventSocket(fd, self._pumpEvents, self._pumpFailed)
             self.reactor.addReader(self._xSocket)
