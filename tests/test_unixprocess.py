@@ -100,6 +100,24 @@ class UnixProcessTests(unittest.TestCase):
         self.assertRaises(ProcessLookupError, os.kill, process.pid, 0)
 
     @defer.inlineCallbacks
+    def test_shutdownWhileReadingIsPaused(self):
+        """
+        A process whose output is not being read (its receiver is full) is
+        terminated and seen to exit all the same; what it wrote before is
+        still delivered once the receiver takes it.
+        """
+        sink = PacedSink(hold=True)
+        sink.inboxes["inbox"].setSize(2)
+        process = UnixProcess(["yes"])
+        graph = Pipeline(process, sink).activate()
+        yield sink.full
+        process.inboxes["control"].deliver(shutdownMicroprocess())
+        self.assertEqual((yield process.whenExited()).signal, signal.SIGTERM)
+        sink.release()
+        yield graph.whenDone()
+        self.assertGreater(sink.received, 0)
+
+    @defer.inlineCallbacks
     def test_killedBySignal(self):
         process = UnixProcess("kill -KILL $$")
         graph, out, err = graphOf(process)

@@ -17,7 +17,7 @@ standard output leaves on C{outbox}, and standard error on C{error}::
 import os
 import shutil
 
-from twisted.internet.error import ProcessDone, ProcessTerminated
+from twisted.internet.error import ProcessDone, ProcessExitedAlready, ProcessTerminated
 from twisted.internet.protocol import ProcessProtocol
 
 from ..core.ipc import errorOccurred, producerFinished, shutdownMicroprocess
@@ -111,9 +111,16 @@ class UnixProcess(Connection):
             return
         self._closed = True
         self.transport.unregisterProducer()
-        self.transport.closeStdin()
-        if not isinstance(closing, producerFinished):
+        if isinstance(closing, producerFinished):
+            self.transport.closeStdin()
+            return
+        # Stop now: close every pipe, even one not read while the receiver
+        # is full, so that the end of the process is seen at once.
+        self.transport.loseConnection()
+        try:
             self.transport.signalProcess("TERM")
+        except ProcessExitedAlready:
+            pass
 
     def _delivered(self):
         return Connection._delivered(self) and self._errors.drained
