@@ -1,6 +1,6 @@
 """
-L{ReadFileAdaptor}: send a file's bytes, paced like a live stream or as fast
-as the receiver takes them::
+L{ReadFileAdaptor}: send a file's lines or blocks as fast as the receiver
+takes them (or one per C{steptime}), or its bytes paced like a live stream::
 
     from kamaelia_twisted import Pipeline
     from kamaelia_twisted.util import Collect
@@ -26,7 +26,8 @@ from ..core.ipc import errorOccurred, producerFinished
 
 class ReadFileAdaptor(Component):
     """
-    Read a file and send it as C{bytes} chunks, then L{producerFinished}.
+    Read a file and send it as C{bytes} lines, blocks or chunks, then
+    L{producerFinished}.
 
     The file is read in the reactor thread: reads of a chunk or a block from a
     local file take microseconds, far less than a thread hand-off would, and
@@ -38,7 +39,7 @@ class ReadFileAdaptor(Component):
     """
 
     Inboxes = {"inbox": "Unused", "control": "Shutdown messages: stop reading"}
-    Outboxes = {"outbox": "The file's contents, as bytes chunks",
+    Outboxes = {"outbox": "The file's contents, as bytes lines, blocks or chunks",
                 "signal": "producerFinished at the end of the file, errorOccurred if it cannot be read"}
 
     def __init__(self, filename, readmode="line", readsize=4096, steptime=0.0, bitrate=65536, chunkrate=24,
