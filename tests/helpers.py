@@ -1,12 +1,31 @@
 """
-Small components the tests share.
+Small components and fixtures the tests share.
 """
+
+import os
 
 from twisted.internet import reactor, task
 from twisted.internet.defer import Deferred
 
 from kamaelia_twisted import Component
 from kamaelia_twisted.util import Collect, PureTransformer
+
+
+def setEnvironment(testCase, **variables):
+    """
+    Set environment variables for the rest of C{testCase}, restoring them
+    when it ends.
+    """
+    for name, value in variables.items():
+        testCase.addCleanup(_restoreVariable, name, os.environ.get(name))
+        os.environ[name] = value
+
+
+def _restoreVariable(name, value):
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
 
 
 class Relay(PureTransformer):

@@ -20,7 +20,7 @@ from kamaelia_twisted.audio import (
 from kamaelia_twisted.codec.pcm import PCMChunk
 from kamaelia_twisted.util import Collect, DataSource
 
-from .helpers import Recorder
+from .helpers import Recorder, setEnvironment
 
 
 def tone(seconds, rate, channels, frequency=440.0, amplitude=8000, start=0):
@@ -49,17 +49,8 @@ class AudioDriverMixin:
     """
 
     def useDriver(self, driver, **variables):
-        variables["SDL_AUDIODRIVER"] = driver
-        for name, value in variables.items():
-            self.addCleanup(self._restore, name, os.environ.get(name))
-            os.environ[name] = value
+        setEnvironment(self, SDL_AUDIODRIVER=driver, **variables)
         self.addCleanup(pygame.mixer.quit)
-
-    def _restore(self, name, value):
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
 
     def play(self, chunks, player):
         """

@@ -6,8 +6,6 @@ reaches the slideshow's buttons through it.
 Skipped where Xvfb, libX11 or libXtst is missing (.ci/run installs them).
 """
 
-import os
-
 import pygame
 from twisted.internet import defer, reactor
 from twisted.trial import unittest
@@ -15,7 +13,7 @@ from twisted.trial import unittest
 from kamaelia_twisted.ui.pygame import PygameDisplay
 from kamaelia_twisted.ui.pygame.xsocket import xConnectionNumber
 
-from .helpers import Recorder
+from .helpers import Recorder, setEnvironment
 from .test_ui import SLIDE_COLOURS, SLIDES, areaBytes, centreOf, expectedImage, slideshowExample
 from .xserver import XServer
 
@@ -30,19 +28,9 @@ class X11DisplayTests(unittest.TestCase):
         # SDL ignores a click that comes within 10 ms of the window taking
         # focus, as the pointer entering an Xvfb window with no window
         # manager makes it do.
-        variables = [("DISPLAY", server.display), ("SDL_VIDEODRIVER", "x11"),
-                     ("SDL_MOUSE_FOCUS_CLICKTHROUGH", "1")]
-        for name, value in variables:
-            self.addCleanup(self._restore, name, os.environ.get(name))
-            os.environ[name] = value
+        setEnvironment(self, DISPLAY=server.display, SDL_VIDEODRIVER="x11", SDL_MOUSE_FOCUS_CLICKTHROUGH="1")
         self.addCleanup(pygame.display.quit)
         self.addCleanup(lambda: PygameDisplay.getDisplay(reactor).close())
-
-    def _restore(self, name, value):
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
 
     def startSlideshow(self):
         graph = slideshowExample.slideshow(SLIDES)
