@@ -106,11 +106,7 @@ class UnixProcess(Connection):
         """
         self._errors.deliver(data)
 
-    def _close(self, closing=None):
-        if self.transport is None or self._lost is not None or self._closed:
-            return
-        self._closed = True
-        self.transport.unregisterProducer()
+    def _closeTransport(self, closing):
         if isinstance(closing, producerFinished):
             self.transport.closeStdin()
             return

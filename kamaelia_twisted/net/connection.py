@@ -158,7 +158,13 @@ class Connection(Component):
         if self.transport is not None and self._lost is None and not self._closed:
             self._closed = True
             self.transport.unregisterProducer()
-            self.transport.loseConnection()
+            self._closeTransport(closing)
+
+    def _closeTransport(self, closing):
+        """
+        Close the transport (once, while it is connected), for C{closing}.
+        """
+        self.transport.loseConnection()
 
     def _delivered(self):
         """
