@@ -22,10 +22,17 @@ def runExample(name, *args):
 
 
 class CoreExampleTests(unittest.TestCase):
-    def test_wordcountPipeline(self):
+    def textFile(self, text):
+        """
+        Write C{text} to a new file; return its absolute path.
+        """
         path = os.path.abspath(self.mktemp())
         with open(path, "w") as f:
-            f.write("the cat and the hat\nThe end.\n")
+            f.write(text)
+        return path
+
+    def test_wordcountPipeline(self):
+        path = self.textFile("the cat and the hat\nThe end.\n")
 
         def check(result):
             out, code = result
@@ -49,9 +56,7 @@ class CoreExampleTests(unittest.TestCase):
         return runExample("kamaelia_style_graphline.py", "--ticks", "4").addCallback(check)
 
     def test_processPipeline(self):
-        path = os.path.abspath(self.mktemp())
-        with open(path, "w") as f:
-            f.write("pear\napple\npear\n")
+        path = self.textFile("pear\napple\npear\n")
 
         def check(result):
             out, code = result
