@@ -335,16 +335,20 @@ class PygameDisplay:
 
     def _pumpEvents(self):
         events = pygame.event.get()
+        if self._pump.running:
+            self._adjustPollRate(events)
+        for event in events:
+            if self._closed:
+                return
+            self._dispatch(event)
+
+    def _adjustPollRate(self, events):
         now = self.reactor.seconds()
         if events:
             self._lastEvent = now
             self._pump.interval = 1.0 / self.activeRate
         elif now - self._lastEvent >= self.idleAfter:
             self._pump.interval = 1.0 / self.idleRate
-        for event in events:
-            if self._closed:
-                return
-            self._dispatch(event)
 
     def _dispatch(self, event):
         if event.type == pygame.QUIT:
