@@ -92,11 +92,11 @@ class AudioPlayback(Component):
         """
         @param bufferSeconds: the audio held, queued and playing, beyond which
             no more chunks are taken from C{inbox}.
-        @param prebufferSeconds: the audio to hold before playing starts, at
-            most C{bufferSeconds}.
         @param segmentSeconds: the audio handed to the mixer at a time; it
             must exceed L{pollSeconds} for gapless playback.
         @param inboxSize: the most chunks waiting in C{inbox}.
+        @param prebufferSeconds: the audio to hold before playing starts, at
+            most C{bufferSeconds}.
         @param reactor: the reactor whose timer polls the mixer.
         """
         Component.__init__(self, reactor, **attributes)
