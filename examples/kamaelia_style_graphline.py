@@ -36,6 +36,7 @@ class Playlist(PureTransformer):
     Answer each "NEXT" with the next item, round and round.
     """
 
+    items = ()
     position = 0
 
     def processMessage(self, message):

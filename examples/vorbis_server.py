@@ -41,6 +41,8 @@ def main(argv=None):
         "serving {} at {} bit/s on port {}".format(options.file, bitrate, port.getHost().port), flush=True))
     try:
         server.run()
+    except KeyboardInterrupt:
+        sys.exit(130)
     except Exception as error:
         sys.exit("vorbis_server: {}".format(error))
 

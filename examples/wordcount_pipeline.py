@@ -19,6 +19,8 @@ class LineReader(ThreadedComponent):
     Send the lines of C{filename}, then L{producerFinished}.
     """
 
+    filename = None
+
     def main(self):
         with open(self.filename, encoding="utf-8", errors="replace") as lines:
             for line in lines:

@@ -15,41 +15,12 @@ components to finish. In a C{.tac} file (C{twistd -ny echo.tac})::
 """
 
 from twisted.application.service import Service
-from twisted.internet.defer import Deferred, succeed
+from twisted.internet.defer import succeed
 from twisted.logger import Logger
 from twisted.python.failure import Failure
 
-from .core.boxes import BoxFull
 from .core.component import Component
-from .core.threaded import ThreadedComponent
-from .core.ipc import shutdownMicroprocess
-
-
-def unfinishedComponents(graph):
-    """
-    Return C{graph} and its descendants that have not finished, parents first.
-    """
-    found = [] if graph.isDone() else [graph]
-    for child in graph.childComponents():
-        found.extend(unfinishedComponents(child))
-    return found
-
-
-def askToStop(component, sender=None):
-    """
-    Deliver L{shutdownMicroprocess} to C{component}'s C{control} inbox.
-
-    @return: whether it was delivered (C{False} if the component has no
-        C{control} inbox or it is full).
-    """
-    control = component.inboxes.get("control")
-    if control is None:
-        return False
-    try:
-        control.deliver(shutdownMicroprocess(sender))
-    except BoxFull:
-        return False
-    return True
+from .core.shutdown import shutDown
 
 
 def makeGraph(graphFactory, **arguments):
@@ -73,8 +44,7 @@ class GraphService(Service):
     C{stopService}, each of its unfinished components gets
     L{shutdownMicroprocess} on its own C{control} inbox; if it is still
     running C{stopTimeout} seconds later, the service ends the components
-    left with L{Component.stop} (all but threaded ones, which cannot be
-    stopped from outside) and logs which they were.
+    left with L{Component.stop} and logs which they were (see L{shutDown}).
 
     @param graph: a component, or a callable returning a new one at each
         start (a component can run only once, so only a callable lets the
@@ -95,7 +65,6 @@ class GraphService(Service):
         self.stopReactor = stopReactor
         self._reactor = reactor
         self._stopping = False
-        self._timer = None
 
     def startService(self):
         """
@@ -118,8 +87,6 @@ class GraphService(Service):
     def _ended(self, result, graph):
         if graph is not self.graph:
             return
-        if self._timer is not None and self._timer.active():
-            self._timer.cancel()
         if self._stopping:
             self.log.info("graph {graph} stopped", graph=graph.name)
             return
@@ -136,44 +103,17 @@ class GraphService(Service):
 
     def stopService(self):
         """
-        Ask the graph to stop.
+        Stop the graph in stages (see L{shutDown}, each stage
+        C{stopTimeout} seconds).
 
-        @return: a L{Deferred} that fires once the graph has finished (or has
-            been given up on after the timeouts).
+        @return: a L{Deferred} that fires once the graph has ended.
         """
         Service.stopService(self)
         graph = self.graph
         if graph is None or graph.isDone():
             return succeed(None)
         self._stopping = True
-        stopped = Deferred()
-        graph.whenDone().addBoth(lambda _: stopped.called or stopped.callback(None))
-        delay = self.stopTimeout if askToStop(graph, self) else 0
-        self._timer = self._clock().callLater(delay, self._stopHarder, graph, stopped)
-        return stopped
+        return shutDown([graph], self.stopTimeout, self._clock(), self, self.log)
 
     def _clock(self):
         return self._reactor or self.graph.reactor
-
-    def _stopHarder(self, graph, stopped):
-        left = unfinishedComponents(graph)
-        self.log.warn("graph {graph} did not stop within {timeout}s; asking each of {left} to stop",
-                      graph=graph.name, timeout=self.stopTimeout, left=_names(left))
-        for component in left:
-            askToStop(component, self)
-        self._timer = self._clock().callLater(self.stopTimeout, self._giveUp, graph, stopped)
-
-    def _giveUp(self, graph, stopped):
-        left = unfinishedComponents(graph)
-        self.log.error("graph {graph} is still running; stopping {left} by force",
-                       graph=graph.name, left=_names(left))
-        for component in reversed(left):
-            if isinstance(component, ThreadedComponent):
-                continue  # a thread cannot be stopped from outside
-            component.stop()
-        if not stopped.called:
-            stopped.callback(None)
-
-
-def _names(components):
-    return ", ".join(component.name for component in components)

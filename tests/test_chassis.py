@@ -218,7 +218,7 @@ class CarouselTests(unittest.TestCase):
         children = []
 
         def factory(name):
-            children.append(Collect(label=name))
+            children.append(Collect())
             return children[-1]
 
         carousel = Carousel(factory).activate()

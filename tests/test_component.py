@@ -2,7 +2,7 @@
 Tests for L{kamaelia_twisted.core.component}: boxes, links, lifecycle.
 """
 
-from twisted.internet import defer, reactor, task
+from twisted.internet import defer, reactor, task, threads
 from twisted.trial import unittest
 
 from kamaelia_twisted import BoxFull, Component, errorOccurred, noSpaceInBox, producerFinished, shutdownMicroprocess
@@ -388,6 +388,8 @@ class SchedulerTests(unittest.TestCase):
         order = []
 
         class Counter(Component):
+            label = None
+
             def main(self):
                 for i in range(3):
                     order.append((self.label, i))
@@ -527,7 +529,39 @@ class StopTests(unittest.TestCase):
 
         return c.whenDone().addCallback(ended)
 
-    def test_threadedRefuses(self):
+    def test_threadedStop(self):
+        """
+        stop() ends a threaded component: whenDone errbacks with
+        ComponentStopped, the thread is woken from pause() and its next send
+        raises ComponentStopped, so the thread ends.
+        """
         from kamaelia_twisted import ThreadedComponent
 
-        self.assertRaises(TypeError, ThreadedComponent().stop)
+        class Stubborn(ThreadedComponent):
+            def main(self):
+                while True:
+                    self.pause()
+                    self.send("woken")
+
+        c = Stubborn().activate()
+        c.stop()
+        d = self.assertFailure(c.whenDone(), ComponentStopped)
+        d.addCallback(lambda _: threads.deferToThread(c._thread.join))
+        return d.addCallback(lambda _: self.assertFalse(c._thread.is_alive()))
+
+    def test_threadedUnpause(self):
+        """
+        unpause() wakes a threaded component blocked in pause().
+        """
+        from kamaelia_twisted import Pipeline, ThreadedComponent
+
+        class Sleeper(ThreadedComponent):
+            def main(self):
+                self.pause()
+                self.send("woken")
+                self.send(producerFinished(self), "signal")
+
+        c, sink = Sleeper(), Collect()
+        pipeline = Pipeline(c, sink).activate()
+        reactor.callLater(0, c.unpause)
+        return pipeline.whenDone().addCallback(lambda _: self.assertEqual(sink.collected, ["woken"]))

@@ -3,6 +3,7 @@ Tests for the TCP components: TCPClient, SimpleServer, ComponentFactory.
 """
 
 import os
+import signal
 import re
 import sys
 
@@ -421,7 +422,7 @@ class EchoExampleTests(unittest.TestCase):
         self.assertEqual((yield client.ended), 0)
         self.assertEqual(client.output, b"hello\nworld\n")
         server.transport.signalProcess("TERM")
-        self.assertEqual((yield server.ended), 0)
+        self.assertEqual((yield server.ended), 128 + signal.SIGTERM)  # stopped in order, then exit status 143
 
     @defer.inlineCallbacks
     def test_echoClientRefused(self):

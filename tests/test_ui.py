@@ -9,6 +9,7 @@ exactly when a test advances it; the slideshow tests use the real reactor.
 
 import importlib.util
 import os
+import signal
 import sys
 
 os.environ["SDL_VIDEODRIVER"] = "dummy"
@@ -18,7 +19,7 @@ os.environ["PYGAME_HIDE_SUPPORT_PROMPT"] = "1"
 import pygame  # noqa: E402
 from twisted.internet import defer, reactor  # noqa: E402
 from twisted.internet.endpoints import TCP4ClientEndpoint, connectProtocol  # noqa: E402
-from twisted.internet.error import ProcessDone  # noqa: E402
+from twisted.internet.error import ProcessTerminated  # noqa: E402
 from twisted.internet.protocol import ProcessProtocol  # noqa: E402
 from twisted.internet.task import Clock  # noqa: E402
 from twisted.trial import unittest  # noqa: E402
@@ -604,7 +605,8 @@ class RemoteSlideshowExampleTests(unittest.TestCase):
     @defer.inlineCallbacks
     def test_script(self):
         """
-        The script listens, obeys a command, and ends cleanly on SIGTERM.
+        The script listens, obeys a command, and on SIGTERM stops its graph
+        and exits with status 143, without a traceback.
         """
         script = ScriptProcess()
         environment = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy",
@@ -626,7 +628,9 @@ class RemoteSlideshowExampleTests(unittest.TestCase):
         yield peer.done
         process.signalProcess("TERM")
         reason = yield script.ended
-        self.assertIsInstance(reason, ProcessDone, script.output)
+        self.assertIsInstance(reason, ProcessTerminated, script.output)
+        self.assertEqual(reason.exitCode, 128 + signal.SIGTERM, script.output)
+        self.assertNotIn("Traceback", script.output)
 
     def killed(self, process, script):
         if process.pid is not None:

@@ -18,7 +18,7 @@ from kamaelia_twisted.codec import (
     VorbisTruncatedError,
     vorbisFileInfo,
 )
-from kamaelia_twisted.core.scheduler import Scheduler
+from kamaelia_twisted.core.runtime import Runtime
 from kamaelia_twisted.util import Collect, DataSource
 from tests.test_oggvorbis import (
     MONO, SAMPLE, TINY, fixed, formats, joined, oggPages, randomSizes, readBytes, reference, sealed,
@@ -52,7 +52,7 @@ def whenIdle():
     Return a L{Deferred} that fires once no component of the reactor's
     scheduler is runnable (all wait for a message or a Deferred).
     """
-    scheduler = Scheduler.forReactor(reactor)
+    scheduler = Runtime.of(reactor).scheduler
     idle = defer.Deferred()
 
     def check(quietTurns):

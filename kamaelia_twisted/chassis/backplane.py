@@ -14,12 +14,11 @@ receives is passed (by reference) to every L{SubscribeTo} of that name::
 
 A backplane lives until it receives a shutdown message on C{control}; it then
 passes it to its subscribers, which end. Publishers end on their own
-shutdown without ending the backplane.
+shutdown without ending the backplane. Names are per reactor, and a name is
+free again once its backplane has ended, however it ended.
 """
 
 from ..core.component import Component
-
-_backplanes = {}
 
 
 class BackplaneNotFound(LookupError):
@@ -41,10 +40,25 @@ class Backplane(Component):
         self._subscribers = []
 
     def activate(self):
-        if _backplanes.get(self.backplaneName, self) is not self:
+        """
+        Register the name and start.
+
+        @raise ValueError: if a backplane of that name is active on this reactor.
+        """
+        if self.isDone():
+            return self
+        backplanes = _backplanes(self)
+        if backplanes.get(self.backplaneName, self) is not self:
             raise ValueError("a Backplane named {!r} is already active".format(self.backplaneName))
-        _backplanes[self.backplaneName] = self
-        return Component.activate(self)
+        backplanes[self.backplaneName] = self
+        Component.activate(self)
+        self.whenDone().addBoth(self._unregister, backplanes)
+        return self
+
+    def _unregister(self, result, backplanes):
+        if backplanes.get(self.backplaneName) is self:
+            del backplanes[self.backplaneName]
+        return result
 
     def subscribe(self, subscriber):
         """
@@ -66,7 +80,6 @@ class Backplane(Component):
                     subscriber.inboxes["inbox"].deliver(message)
             shutdown = self.checkShutdown()
             if shutdown is not None:
-                del _backplanes[self.backplaneName]
                 for subscriber in self._subscribers:
                     subscriber.inboxes["control"].deliver(shutdown)
                 self.send(shutdown, "signal")
@@ -75,17 +88,22 @@ class Backplane(Component):
             yield 1
 
 
-def findBackplane(name):
+def _backplanes(component):
+    return component.runtime.shared.setdefault(Backplane, {})
+
+
+def findBackplane(component, name):
     """
-    Return the active L{Backplane} called C{name}.
+    Return the active L{Backplane} called C{name} on C{component}'s reactor.
 
     @raise BackplaneNotFound: if there is none.
     """
+    backplanes = _backplanes(component)
     try:
-        return _backplanes[name]
+        return backplanes[name]
     except KeyError:
         raise BackplaneNotFound("no Backplane named {!r} is active (active: {})".format(
-            name, ", ".join(sorted(map(repr, _backplanes))) or "none")) from None
+            name, ", ".join(sorted(map(repr, backplanes))) or "none")) from None
 
 
 class _BackplaneRelay(Component):
@@ -100,7 +118,7 @@ class _BackplaneRelay(Component):
         self.backplaneName = name
 
     def main(self):
-        backplane = findBackplane(self.backplaneName)
+        backplane = findBackplane(self, self.backplaneName)
         self.attach(backplane)
         while True:
             while self.dataReady("inbox"):

@@ -34,6 +34,8 @@ class Graphline(Component):
         keyword names of the components or C{"self"}.
     """
 
+    failsWithChildren = True
+
     def __init__(self, linkages=None, reactor=None, **components):
         Component.__init__(self, reactor)
         self.components = components

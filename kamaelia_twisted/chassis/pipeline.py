@@ -23,6 +23,8 @@ class Pipeline(Component):
     Link C{components} one after another and run them as one component.
     """
 
+    failsWithChildren = True
+
     def __init__(self, *components, **attributes):
         Component.__init__(self, **attributes)
         if not components:

@@ -1,16 +1,16 @@
 """
 Waiting on a group of children: the way L{Pipeline} and L{Graphline} end.
 
-When one child fails, the others are asked to stop (L{shutdownMicroprocess} on
-their C{control} inbox) so the graph shuts down instead of hanging; the
-parent's C{whenDone()} then errbacks with that first failure.
+When one child fails, the others are stopped (see L{shutDown}: asked, then
+after the runtime's C{stopGrace} asked again one by one, then ended with
+C{stop()}), so the graph ends instead of hanging; the parent's C{whenDone()}
+then errbacks with that first failure.
 """
 
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
-from ..core.boxes import BoxFull
-from ..core.ipc import shutdownMicroprocess
+from ..core.shutdown import shutDown
 
 
 def superviseChildren(parent):
@@ -26,7 +26,8 @@ def superviseChildren(parent):
     def ended(result, child):
         if isinstance(result, Failure) and not failures:
             failures.append(result)
-            stopChildren(parent, but=child)
+            others = [other for other in parent.childComponents() if other is not child]
+            shutDown(others, parent.runtime.stopGrace, parent.reactor, parent)
         left[0] -= 1
         if left[0] == 0:
             done.callback(None) if not failures else done.errback(failures[0])
@@ -37,15 +38,3 @@ def superviseChildren(parent):
         done.callback(None)
     return done
 
-
-def stopChildren(parent, but=None):
-    """
-    Send L{shutdownMicroprocess} to each of C{parent}'s unfinished children
-    except C{but}.
-    """
-    for child in parent.childComponents():
-        if child is not but and not child.isDone() and "control" in child.inboxes:
-            try:
-                child.inboxes["control"].deliver(shutdownMicroprocess(parent))
-            except BoxFull:
-                pass

@@ -31,7 +31,7 @@ from .boxes import Box, BoxFull
 from .ipc import errorOccurred, isShutdown
 from .linkage import Linkage
 from .notifier import Notifier
-from .scheduler import Scheduler
+from .runtime import Runtime
 
 _ids = count(1)
 _INITIAL, _ACTIVE, _DONE = "initial", "active", "done"
@@ -49,6 +49,10 @@ class Component:
 
     @cvar Inboxes: inbox name -> one-line description (a list of names works).
     @cvar Outboxes: outbox name -> one-line description.
+    @cvar failsWithChildren: whether the component fails with the first
+        failure of its children, as L{Pipeline} and L{Graphline} do. A
+        failure is logged once, by the outermost component it ends, and not
+        at all when L{run} raises it.
     @ivar inboxes: name -> L{Box}; C{inboxes[name].setSize(n)} bounds one.
     @ivar outboxes: name -> L{Box}.
     @ivar name: a unique, readable name used in messages and logs.
@@ -57,19 +61,28 @@ class Component:
     Inboxes = {"inbox": "Data to process", "control": "Shutdown messages"}
     Outboxes = {"outbox": "Results", "signal": "Shutdown messages, passed on"}
     log = Logger()
+    failsWithChildren = False
+    _raisesFailure = False
 
     def __init__(self, reactor=None, **attributes):
         """
-        @param reactor: the reactor that runs this component (default: the
-            global one, looked up at activation).
-        @param attributes: attributes to set, overriding class defaults.
+        @param reactor: the reactor that runs this component (default: its
+            parent's, else the global one, looked up at activation).
+        @param attributes: attributes to set, overriding class defaults
+            (Kamaelia's idiom: C{Inboxes=...}, C{bitrate=...}).
+        @raise TypeError: if the class defines no attribute of one of those names.
         """
+        unknown = [name for name in attributes if not hasattr(type(self), name)]
+        if unknown:
+            raise TypeError("{}() got unexpected keyword arguments: {}".format(
+                type(self).__name__, ", ".join(sorted(unknown))))
         self.__dict__.update(attributes)
         self.name = "{}_{}".format(type(self).__name__, next(_ids))
         self.inboxes = {name: Box(self, name, isInbox=True) for name in self.Inboxes}
         self.outboxes = {name: Box(self, name) for name in self.Outboxes}
         self._reactor = reactor
         self._state = _INITIAL
+        self._gen = None
         self._paused = self._sleeping = False
         self._resume = self._throw = None
         self._parent = None
@@ -90,13 +103,23 @@ class Component:
     @property
     def reactor(self):
         """
-        The reactor running this component.
+        The reactor running this component: the one it was given, else its
+        parent's, else the global one. Fixed when the component is activated.
         """
-        if self._reactor is None:
-            from twisted.internet import reactor
+        if self._reactor is not None:
+            return self._reactor
+        if self._parent is not None:
+            return self._parent.reactor
+        from twisted.internet import reactor
 
-            self._reactor = reactor
-        return self._reactor
+        return reactor
+
+    @property
+    def runtime(self):
+        """
+        The L{Runtime} of this component's reactor.
+        """
+        return Runtime.of(self.reactor)
 
     def main(self):
         """
@@ -252,7 +275,8 @@ class Component:
         """
         if self._state is _INITIAL:
             self._state = _ACTIVE
-            self._scheduler = Scheduler.forReactor(self.reactor)
+            self._reactor = self.reactor
+            self._scheduler = self.runtime.scheduler
             for child in self._children:
                 child.activate()
             self._start()
@@ -299,28 +323,16 @@ class Component:
 
     def run(self):
         """
-        Activate the component, run the reactor until it finishes, and stop
-        the reactor. For scripts; inside a running application use
-        L{activate} and L{whenDone}.
+        Run the component until it ends, for scripts (inside a running
+        application use L{activate} and L{whenDone}): see L{Runtime.run},
+        which stops the graph in an orderly way on Ctrl-C and SIGTERM.
 
         @return: C{main}'s return value.
+        @raise KeyboardInterrupt: on Ctrl-C.
+        @raise SystemExit: on SIGTERM (status 143).
         @raise: what C{main} raised.
         """
-        reactor = self.reactor
-        if reactor.running:
-            raise RuntimeError("the reactor is already running: use activate() and whenDone()")
-        outcome = []
-
-        def start():
-            d = self.activate().whenDone()
-            d.addBoth(outcome.append)
-            d.addBoth(lambda _: reactor.stop())
-
-        reactor.callWhenRunning(start)
-        reactor.run()
-        if outcome and isinstance(outcome[0], Failure):
-            outcome[0].raiseException()
-        return outcome[0] if outcome else None
+        return self.runtime.run(self)
 
     # Scheduler interface
 
@@ -379,16 +391,34 @@ class Component:
         self._doneNotifier.fire(result)
 
     def _fail(self, failure):
-        if not _markLogged(failure.value):
-            self.log.failure("{name} failed", failure, name=self.name)
+        origin = _origin(failure.value, self.name)
+        parent = self._parent
+        passedOn = self._raisesFailure or (parent is not None and parent.failsWithChildren)
+        if not passedOn and not _markLogged(failure.value):
+            self.log.failure("{name} failed", failure, name=origin)
         if "signal" in self.outboxes:
             try:
-                self.send(errorOccurred("{} failed: {}".format(self.name, failure.getErrorMessage()),
-                                        failure, caller=self), "signal")
+                self.outboxes["signal"].deliver(errorOccurred(
+                    "{} failed: {}".format(self.name, failure.getErrorMessage()), failure, caller=self))
             except BoxFull:
                 pass
         if self._parent is not None:
             self._parent.unlink(thecomponent=self)
+
+
+def _origin(exception, name):
+    """
+    Return the name of the first component that failed with C{exception},
+    recording C{name} as that if none has.
+    """
+    try:
+        return exception._kamaeliaOrigin
+    except AttributeError:
+        try:
+            exception._kamaeliaOrigin = name
+        except AttributeError:
+            pass
+        return name
 
 
 def _markLogged(exception):

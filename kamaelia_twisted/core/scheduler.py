@@ -6,13 +6,15 @@ the scheduler asks the reactor for one C{callLater(0)}; each call steps
 runnable components for at most L{Scheduler.sliceSeconds} and, if any are
 still runnable, asks for another, so I/O and timers run between slices. With
 nothing runnable it asks for nothing, and the process sleeps in the reactor.
+Each reactor has one, in its L{Runtime<kamaelia_twisted.core.runtime.Runtime>}.
 
     >>> from kamaelia_twisted.core.scheduler import Scheduler
     >>> from twisted.internet.task import Clock
-    >>> Scheduler.forReactor(Clock()).runnable
+    >>> Scheduler(Clock()).runnable
     0
 """
 
+import weakref
 from collections import deque
 from time import perf_counter
 
@@ -25,23 +27,22 @@ class Scheduler:
     """
 
     sliceSeconds = 0.004
-    _byReactor = {}
 
     def __init__(self, reactor):
-        self.reactor = reactor
+        """
+        @param reactor: the reactor to run on, held weakly (its components
+            hold it).
+        """
+        self._reactor = weakref.ref(reactor)
         self._queue = deque()
         self._call = None
 
-    @classmethod
-    def forReactor(cls, reactor):
+    @property
+    def reactor(self):
         """
-        Return the scheduler of C{reactor}, creating it on first use.
+        The reactor this scheduler runs on.
         """
-        try:
-            return cls._byReactor[reactor]
-        except KeyError:
-            scheduler = cls._byReactor[reactor] = cls(reactor)
-            return scheduler
+        return self._reactor()
 
     @property
     def runnable(self):

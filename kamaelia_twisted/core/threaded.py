@@ -25,7 +25,7 @@ from collections import deque
 from twisted.python.failure import Failure
 
 from .boxes import BoxFull
-from .component import Component
+from .component import Component, ComponentStopped
 
 
 class ThreadedComponent(Component):
@@ -64,11 +64,22 @@ class ThreadedComponent(Component):
 
     def stop(self):
         """
-        Refuse: a thread cannot be ended from outside; send a shutdown
-        message to C{control} and have C{main} return.
+        End the component now, as L{Component.stop} does. Python cannot end
+        a thread from outside: the thread (a daemon, so it does not keep the
+        process alive) is woken from L{pause} and its next L{send} raises
+        L{ComponentStopped}; what it sends is dropped.
         """
-        raise TypeError("{} runs in a thread and cannot be stopped; send it a shutdown message".format(
-            self.name))
+        Component.stop(self)
+        while self._pending:
+            self._pending.popleft()
+            self._slots.release()
+        self._arrived.set()
+
+    def unpause(self):
+        """
+        Wake the thread if it blocks in L{pause}.
+        """
+        self._arrived.set()
 
     def pause(self, timeout=None):
         """
@@ -94,10 +105,15 @@ class ThreadedComponent(Component):
         """
         if boxname not in self.outboxes:
             raise KeyError("{} has no outbox named {!r}".format(self.name, boxname))
+        if self.isDone():
+            raise ComponentStopped("{} was stopped".format(self.name))
         self._slots.acquire()
         self.reactor.callFromThread(self._queue, message, boxname)
 
     def _queue(self, message, boxname):
+        if self.isDone():
+            self._slots.release()
+            return
         self._pending.append((message, boxname))
         if len(self._pending) == 1:
             self._deliverPending()
@@ -117,6 +133,8 @@ class ThreadedComponent(Component):
             self._finish(self._ending)
 
     def _threadEnded(self, result):
+        if self.isDone():
+            return
         self._state, self._ending = "ending", result
         if not self._pending:
             self._finish(result)

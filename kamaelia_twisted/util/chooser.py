@@ -55,7 +55,8 @@ class Chooser(PureTransformer):
         @param items: a finite iterable of items.
         @param loop: wrap round at the ends.
         """
-        PureTransformer.__init__(self, loop=loop, **attributes)
+        PureTransformer.__init__(self, **attributes)
+        self.loop = loop
         self.items = list(items)
         self.index = 0
 

@@ -56,7 +56,8 @@ class Button(PygameComponent):
         @param key: a pygame key code that clicks it, or L{None}.
         @param size: C{(width, height)}, or L{None} to fit the caption.
         """
-        PygameComponent.__init__(self, caption=caption, msg=msg, position=position, key=key, **attributes)
+        PygameComponent.__init__(self, position=position, **attributes)
+        self.caption, self.msg, self.key = caption, msg, key
         self.wantsKeys = key is not None
         if size is None:
             width, height = getFont(self.fontSize).size(caption)

@@ -33,7 +33,8 @@ from twisted.internet.task import LoopingCall
 from twisted.logger import Logger
 
 from ...core.boxes import BoxFull
-from ...core.ipc import shutdownMicroprocess
+from ...core.runtime import Runtime
+from ...core.shutdown import askToStop
 from .xsocket import XEventSocket, xConnectionNumber
 
 _MOUSE = frozenset([pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION])
@@ -91,7 +92,6 @@ class PygameDisplay:
     idleRate = 10
     idleAfter = 1.0
     log = Logger()
-    _displays = {}
 
     def __init__(self, reactor):
         self.reactor = reactor
@@ -118,9 +118,10 @@ class PygameDisplay:
         """
         if reactor is None:
             from twisted.internet import reactor
-        display = cls._displays.get(reactor)
+        shared = Runtime.of(reactor).shared
+        display = shared.get(cls)
         if display is None:
-            display = cls._displays[reactor] = cls(reactor)
+            display = shared[cls] = cls(reactor)
         return display
 
     def isOpen(self):
@@ -232,13 +233,14 @@ class PygameDisplay:
         clients, self._clients = self._clients, []
         self._stop()
         for component in _graphsOf(client.component for client in clients):
-            _askToStop(component, shutdownMicroprocess(self))
+            askToStop(component, self)
 
     def _stop(self):
         self._closed = True
         self._grab = None
-        if self._displays.get(self.reactor) is self:
-            del self._displays[self.reactor]
+        shared = Runtime.of(self.reactor).shared
+        if shared.get(type(self)) is self:
+            del shared[type(self)]
         if self._pump.running:
             self._pump.stop()
         if self._xSocket is not None:
@@ -405,12 +407,3 @@ def _outermost(component):
         component = component.parent
     return component
 
-
-def _askToStop(component, message):
-    control = component.inboxes.get("control")
-    if control is None or component.isDone():
-        return
-    try:
-        control.deliver(message)
-    except BoxFull:
-        pass

@@ -1,0 +1,133 @@
+"""
+L{Runtime}: what the components of one reactor share.
+
+Each reactor has one runtime, made on first use and held weakly, so it goes
+away with its reactor. It holds the L{Scheduler} that steps the reactor's
+components and L{Runtime.shared}, the objects they share (the pygame
+display, the backplane registry, ...). A component runs on the reactor it
+was given, else on its parent's, else on the global one, so a graph given
+C{reactor=Clock()} runs every child on that clock::
+
+    from twisted.internet.task import Clock
+    from kamaelia_twisted import Pipeline
+    from kamaelia_twisted.util import Collect, DataSource
+
+    clock, sink = Clock(), Collect()
+    Pipeline(DataSource([1, 2, 3]), sink, reactor=clock).activate()
+    clock.advance(0)
+    assert sink.collected == [1, 2, 3]
+
+L{Runtime.run} is how a script runs a graph: see its docstring for what it
+does on Ctrl-C, SIGTERM and failure.
+"""
+
+import signal
+import sys
+import weakref
+
+from twisted.internet.error import ReactorNotRunning
+from twisted.logger import (FilteringLogObserver, LogLevel, LogLevelFilterPredicate,
+                            globalLogBeginner, textFileLogObserver)
+from twisted.python.failure import Failure
+
+from .scheduler import Scheduler
+from .shutdown import shutDown
+
+
+class Runtime:
+    """
+    The scheduler and shared objects of one reactor.
+
+    @cvar stopGrace: seconds L{run} gives a graph at each stage of stopping
+        (see L{shutDown}); also how long a L{Pipeline} or L{Graphline} waits
+        for its other children after one has failed.
+    @ivar scheduler: the L{Scheduler} of this reactor.
+    @ivar shared: objects shared by this reactor's components, by key (the
+        class that owns the entry, by convention).
+    """
+
+    stopGrace = 3.0
+    _runtimes = weakref.WeakKeyDictionary()
+
+    def __init__(self, reactor):
+        self._reactor = weakref.ref(reactor)
+        self.scheduler = Scheduler(reactor)
+        self.shared = {}
+
+    @classmethod
+    def of(cls, reactor):
+        """
+        Return the runtime of C{reactor}, making it on first use.
+        """
+        try:
+            return cls._runtimes[reactor]
+        except KeyError:
+            runtime = cls._runtimes[reactor] = cls(reactor)
+            return runtime
+
+    @property
+    def reactor(self):
+        """
+        The reactor of this runtime.
+        """
+        return self._reactor()
+
+    def run(self, component):
+        """
+        Run C{component} until it ends: start logging (warnings and errors,
+        to stderr) unless it has been started, activate the component, run
+        the reactor, and stop it when the component has ended.
+
+        When the reactor is asked to stop before that (Ctrl-C, SIGTERM,
+        C{reactor.stop()}), the component is stopped in stages (see
+        L{shutDown}, with L{stopGrace}) before the reactor stops.
+
+        @return: C{main}'s return value.
+        @raise KeyboardInterrupt: on SIGINT.
+        @raise SystemExit: with status 128 + the signal number, on another signal.
+        @raise: what the component failed with.
+        """
+        reactor = self.reactor
+        if reactor.running:
+            raise RuntimeError("the reactor is already running: use activate() and whenDone()")
+        _startLogging()
+        outcome = []
+
+        def ended(result):
+            outcome.append(result)
+            try:
+                reactor.stop()
+            except ReactorNotRunning:
+                pass  # already stopping, on a signal
+
+        def stopping():
+            if not component.isDone():
+                return shutDown([component], self.stopGrace, reactor)
+
+        component._raisesFailure = True  # raised below, so not logged as well
+        reactor.addSystemEventTrigger("before", "shutdown", stopping)
+        reactor.callWhenRunning(lambda: component.activate().whenDone().addBoth(ended))
+        reactor.run()
+        return _outcome(getattr(reactor, "_exitSignal", None), outcome)
+
+
+def _outcome(signum, outcome):
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
+    if signum is not None:
+        raise SystemExit(128 + signum)
+    if not outcome:
+        raise RuntimeError("the reactor stopped before the component ended")
+    if isinstance(outcome[0], Failure):
+        outcome[0].raiseException()
+    return outcome[0]
+
+
+def _startLogging():
+    # Twisted keeps log events in memory until logging is started; the
+    # LogBeginner says whether it has been only through this attribute.
+    if getattr(globalLogBeginner, "_temporaryObserver", None) is None:
+        return
+    observer = FilteringLogObserver(textFileLogObserver(sys.stderr),
+                                    [LogLevelFilterPredicate(LogLevel.warn)])
+    globalLogBeginner.beginLoggingTo([observer], redirectStandardIO=False)
