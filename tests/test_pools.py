@@ -788,22 +788,57 @@ def parent(pid):
         return int(stat.read().rsplit(")", 1)[1].split()[1])
 
 children = [pid for pid in os.listdir("/proc") if pid.isdigit() and parent(pid) == os.getpid()]
-print("threads:", threading.active_count(), "children:", len(children), flush=True)
+nonDaemon = [thread for thread in threading.enumerate() if not thread.daemon]
+print("non-daemon threads:", len(nonDaemon), "children:", len(children), flush=True)
 os._exit(0)
+"""
+
+HUNG_THREAD_SCRIPT = """
+import threading
+from twisted.internet import reactor
+from kamaelia_twisted import Pipeline, ThreadPool
+from kamaelia_twisted.util import Collect, DataSource
+
+def hang(item):
+    print("working on", item, flush=True)
+    threading.Event().wait()
+
+Pipeline(DataSource([1]), ThreadPool(hang, size=1), Collect()).activate()
+reactor.run()
+print("reactor stopped", flush=True)
 """
 
 
 class ReactorShutdownTests(unittest.TestCase):
     def test_workersStopped(self):
         """
-        When the reactor shuts down with pools still working, their threads
-        are joined and their worker processes have exited before it stops.
+        When the reactor shuts down with pools still working, their worker
+        processes have exited before it stops, and their threads (daemon
+        threads) do not keep the process alive.
         """
         d = getProcessOutputAndValue(sys.executable, ["-c", SHUTDOWN_SCRIPT],
                                      env=exampleEnvironment(), path=ROOT)
 
         def check(result):
             out, err, code = result
-            self.assertEqual((out, code), (b"threads: 1 children: 0\n", 0), err.decode()[-2000:])
+            self.assertEqual((out, code), (b"non-daemon threads: 1 children: 0\n", 0), err.decode()[-2000:])
 
         return d.addCallback(check)
+
+    @defer.inlineCallbacks
+    def test_hungThreadDoesNotHoldExit(self):
+        """
+        A process whose L{ThreadPool} works on an item that never returns
+        stops on SIGTERM and exits.
+        """
+        script = Script()
+        process = reactor.spawnProcess(script, sys.executable, [sys.executable, "-c", HUNG_THREAD_SCRIPT],
+                                       env=exampleEnvironment(), path=ROOT)
+        self.addCleanup(script.kill)
+        yield script.whenPrinted(rb"working on 1\n")
+        process.signalProcess("TERM")
+        hangGuard = reactor.callLater(60, script.kill)
+        self.addCleanup(lambda: hangGuard.active() and hangGuard.cancel())
+        ended = yield script.ended
+        self.assertIsInstance(ended, ProcessDone, "killed after 60 s: the process hung")
+        self.assertIn(b"reactor stopped", script.output)
