@@ -84,7 +84,7 @@ class ThreadPool(TaskPool):
         self.reactor.removeSystemEventTrigger(self._shutdownTrigger)
         workers = list(self._workers)
         self._stopAll()
-        return DeferredList([worker.whenEnded() for worker in workers])
+        return DeferredList([worker.whenDone() for worker in workers])
 
     def _stopAll(self):
         self._stopping = True
@@ -124,7 +124,7 @@ class _Worker:
         self._reactor = reactor
         self._jobs = SimpleQueue()
         self._answer = self._timer = None
-        self._ended = Notifier()
+        self._done = Notifier()
         self.abandoned = False
         self._thread = threading.Thread(target=self._work, name=name, daemon=True)
         self._thread.start()
@@ -147,11 +147,12 @@ class _Worker:
         """
         self._jobs.put(None)
 
-    def whenEnded(self):
+    def whenDone(self):
         """
-        Return a L{Deferred} that fires with L{None} once the thread has exited.
+        Return a L{Deferred} that fires with L{None} once the thread has
+        exited or been abandoned.
         """
-        return self._ended.when()
+        return self._done.when()
 
     def _work(self):
         for func, item in iter(self._jobs.get, None):
@@ -164,7 +165,8 @@ class _Worker:
 
     def _exited(self):
         self._thread.join()  # it has nothing left to do but return
-        self._ended.fire(None)
+        if not self.abandoned:
+            self._done.fire(None)
 
     def _answered(self, outcome):
         if self.abandoned:
@@ -180,6 +182,7 @@ class _Worker:
     def _abandon(self, timeout):
         self.abandoned = True
         self.stop()
+        self._done.fire(None)
         answer, self._answer, self._timer = self._answer, None, None
         answer.errback(TaskTimedOut("still running after {} s; thread {} abandoned".format(
             timeout, self._thread.name)))
