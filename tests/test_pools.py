@@ -6,6 +6,7 @@ the pool examples.
 import hashlib
 import os
 import pickle
+import queue
 import re
 import sys
 import threading
@@ -13,6 +14,7 @@ import threading
 from twisted.internet import defer, reactor
 from twisted.internet.error import ProcessDone
 from twisted.internet.protocol import ProcessProtocol
+from twisted.internet.task import Clock
 from twisted.internet.utils import getProcessOutputAndValue
 from twisted.logger import formatEvent, globalLogPublisher
 from twisted.trial import unittest
@@ -20,9 +22,8 @@ from twisted.trial import unittest
 from kamaelia_twisted import (
     Component, ComponentPool, Pipeline, ProcessPool, ThreadPool, producerFinished,
     shutdownMicroprocess)
-from kamaelia_twisted.chassis.componentpool import PoolExhausted
-from kamaelia_twisted.chassis.processpool import TaskTimedOut, WorkerCrashed, functionName
-from kamaelia_twisted.chassis.taskpool import TaskFailed
+from kamaelia_twisted.chassis import PoolExhausted, TaskFailed, TaskTimedOut, WorkerCrashed
+from kamaelia_twisted.chassis.processpool import functionName
 from kamaelia_twisted.net import SimpleServer
 from kamaelia_twisted.util import Collect, DataSource, PureTransformer
 
@@ -96,6 +97,75 @@ def through(pool, items, sink=None):
 
 def poolThreads(pool):
     return [thread for thread in threading.enumerate() if pool.name in thread.name]
+
+
+class ThreadingClock(Clock):
+    """
+    A L{Clock} that threads can call into: L{callFromThread} queues the call
+    until the test runs it with L{runThreadCalls}. System event triggers are
+    kept in C{triggers} and never fired.
+    """
+
+    def __init__(self):
+        Clock.__init__(self)
+        self._fromThreads = queue.SimpleQueue()
+        self.triggers = {}
+
+    def callFromThread(self, f, *args, **kwargs):
+        self._fromThreads.put((f, args, kwargs))
+
+    def runThreadCalls(self, calls):
+        """
+        Wait for C{calls} calls from threads (at most 10 s each), run them,
+        and then what they scheduled for now.
+        """
+        for _ in range(calls):
+            f, args, kwargs = self._fromThreads.get(timeout=10)
+            f(*args, **kwargs)
+        self.advance(0)
+
+    def addSystemEventTrigger(self, phase, eventType, f, *args, **kwargs):
+        triggerID = object()
+        self.triggers[triggerID] = (phase, eventType, f, args, kwargs)
+        return triggerID
+
+    def removeSystemEventTrigger(self, triggerID):
+        del self.triggers[triggerID]
+
+
+class Hang:
+    """
+    A blocking function that returns C{item.upper()}, except for C{"hang"},
+    which waits until L{release} (called at the test's cleanup at the
+    latest); it keeps the name of the thread each item ran in.
+    """
+
+    def __init__(self, test):
+        self.released = threading.Event()
+        self.threads = {}
+        test.addCleanup(self.release)
+
+    def __call__(self, item):
+        self.threads[item] = threading.current_thread()
+        if item == "hang":
+            self.released.wait()
+        return item.upper()
+
+    def release(self):
+        self.released.set()
+
+
+def startOnClock(pool, items):
+    """
+    Deliver C{items} and L{producerFinished} to C{pool}, which runs on a
+    L{ThreadingClock}, and start it; return that clock.
+    """
+    for item in items:
+        pool.inboxes["inbox"].deliver(item)
+    pool.inboxes["control"].deliver(producerFinished())
+    pool.activate()
+    pool.reactor.advance(0)
+    return pool.reactor
 
 
 class ThreadPoolTests(unittest.TestCase):
@@ -272,6 +342,72 @@ class ThreadPoolTests(unittest.TestCase):
         self.assertRaises(TypeError, ThreadPool, 42)
         self.assertRaises(ValueError, ThreadPool, abs, size=0)
         self.assertRaises(ValueError, ThreadPool, abs, queue=-1)
+        self.assertRaises(ValueError, ThreadPool, abs, timeout=0)
+
+    def test_timeoutOrdered(self):
+        """
+        An item still running after C{timeout} seconds leaves as a
+        L{TaskFailed} with L{TaskTimedOut}; in input order, it holds back the
+        results after it until then. The pool goes on, and its thread's late
+        result is dropped.
+        """
+        work = Hang(self)
+        pool = ThreadPool(work, size=2, timeout=5, reactor=ThreadingClock())
+        clock = startOnClock(pool, ["hang", "a", "b"])
+        clock.runThreadCalls(2)
+        self.assertEqual(list(pool.outboxes["outbox"]), [])
+        clock.advance(5)
+        timedOut, a, b = pool.outboxes["outbox"]
+        self.assertEqual((timedOut.item, a, b), ("hang", "A", "B"))
+        self.assertTrue(timedOut.failure.check(TaskTimedOut))
+        self.assertIn("still running after 5 s", timedOut.failure.getErrorMessage())
+        clock.runThreadCalls(2)
+        self.assertIsInstance(pool.outboxes["signal"][0], producerFinished)
+        self.assertTrue(pool.isDone())
+
+        work.release()
+        clock.runThreadCalls(2)
+        self.assertEqual(len(pool.outboxes["outbox"]), 3)
+        self.assertEqual(poolThreads(pool), [])
+
+    def test_timeoutCompletionOrder(self):
+        """
+        With C{ordered=False} only the timed-out item's result waits.
+        """
+        work = Hang(self)
+        pool = ThreadPool(work, size=2, timeout=5, ordered=False, reactor=ThreadingClock())
+        clock = startOnClock(pool, ["hang", "a", "b"])
+        clock.runThreadCalls(2)
+        self.assertEqual(list(pool.outboxes["outbox"]), ["A", "B"])
+        clock.advance(5)
+        timedOut = pool.outboxes["outbox"][2]
+        self.assertEqual(timedOut.item, "hang")
+        self.assertTrue(timedOut.failure.check(TaskTimedOut))
+        clock.runThreadCalls(2)
+        self.assertTrue(pool.isDone())
+
+    def test_timeoutReplacesThread(self):
+        """
+        A new thread takes the place of an abandoned one, so the pool still
+        runs C{size} items at once. Every thread is a daemon thread.
+        """
+        work = Hang(self)
+        pool = ThreadPool(work, size=1, timeout=5, reactor=ThreadingClock())
+        clock = startOnClock(pool, ["hang", "a"])
+        clock.advance(4)
+        self.assertEqual(list(pool.outboxes["outbox"]), [])
+        self.assertEqual(len(poolThreads(pool)), 1)
+        clock.advance(1)
+        clock.runThreadCalls(1)
+        self.assertEqual(pool.outboxes["outbox"][1], "A")
+        self.assertNotEqual(work.threads["a"], work.threads["hang"])
+        self.assertEqual((work.threads["hang"].daemon, work.threads["a"].daemon), (True, True))
+        clock.runThreadCalls(1)
+        self.assertTrue(pool.isDone())
+        self.assertEqual(poolThreads(pool), [work.threads["hang"]])
+        work.release()
+        clock.runThreadCalls(1)
+        self.assertEqual(poolThreads(pool), [])
 
 
 def alive(pid):
@@ -788,22 +924,57 @@ def parent(pid):
         return int(stat.read().rsplit(")", 1)[1].split()[1])
 
 children = [pid for pid in os.listdir("/proc") if pid.isdigit() and parent(pid) == os.getpid()]
-print("threads:", threading.active_count(), "children:", len(children), flush=True)
+nonDaemon = [thread for thread in threading.enumerate() if not thread.daemon]
+print("non-daemon threads:", len(nonDaemon), "children:", len(children), flush=True)
 os._exit(0)
+"""
+
+HUNG_THREAD_SCRIPT = """
+import threading
+from twisted.internet import reactor
+from kamaelia_twisted import Pipeline, ThreadPool
+from kamaelia_twisted.util import Collect, DataSource
+
+def hang(item):
+    print("working on", item, flush=True)
+    threading.Event().wait()
+
+Pipeline(DataSource([1]), ThreadPool(hang, size=1), Collect()).activate()
+reactor.run()
+print("reactor stopped", flush=True)
 """
 
 
 class ReactorShutdownTests(unittest.TestCase):
     def test_workersStopped(self):
         """
-        When the reactor shuts down with pools still working, their threads
-        are joined and their worker processes have exited before it stops.
+        When the reactor shuts down with pools still working, their worker
+        processes have exited before it stops, and their threads (daemon
+        threads) do not keep the process alive.
         """
         d = getProcessOutputAndValue(sys.executable, ["-c", SHUTDOWN_SCRIPT],
                                      env=exampleEnvironment(), path=ROOT)
 
         def check(result):
             out, err, code = result
-            self.assertEqual((out, code), (b"threads: 1 children: 0\n", 0), err.decode()[-2000:])
+            self.assertEqual((out, code), (b"non-daemon threads: 1 children: 0\n", 0), err.decode()[-2000:])
 
         return d.addCallback(check)
+
+    @defer.inlineCallbacks
+    def test_hungThreadDoesNotHoldExit(self):
+        """
+        A process whose L{ThreadPool} works on an item that never returns
+        stops on SIGTERM and exits.
+        """
+        script = Script()
+        process = reactor.spawnProcess(script, sys.executable, [sys.executable, "-c", HUNG_THREAD_SCRIPT],
+                                       env=exampleEnvironment(), path=ROOT)
+        self.addCleanup(script.kill)
+        yield script.whenPrinted(rb"working on 1\n")
+        process.signalProcess("TERM")
+        hangGuard = reactor.callLater(60, script.kill)
+        self.addCleanup(lambda: hangGuard.active() and hangGuard.cancel())
+        ended = yield script.ended
+        self.assertIsInstance(ended, ProcessDone, "killed after 60 s: the process hung")
+        self.assertIn(b"reactor stopped", script.output)

@@ -4,12 +4,14 @@ Composition: components made of components.
 
 from .backplane import Backplane, PublishTo, SubscribeTo
 from .carousel import Carousel
-from .componentpool import ComponentPool
+from .componentpool import ComponentPool, PoolExhausted
 from .graphline import Graphline
 from .pipeline import Pipeline
 from .processpool import ProcessPool
 from .seq import Seq
+from .tasks import TaskFailed, TaskTimedOut, WorkerCrashed, WorkerLost
 from .threadpool import ThreadPool
 
 __all__ = ["Backplane", "Carousel", "Graphline", "Pipeline", "PublishTo", "Seq", "SubscribeTo"]
 __all__ += ["ComponentPool", "ProcessPool", "ThreadPool"]
+__all__ += ["PoolExhausted", "TaskFailed", "TaskTimedOut", "WorkerCrashed", "WorkerLost"]

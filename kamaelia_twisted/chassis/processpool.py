@@ -33,7 +33,6 @@ L{TaskPool}'s; the workers are shut down (and waited for) when the
 component ends, or when the reactor shuts down first.
 """
 
-import importlib
 import os
 import pickle
 import sys
@@ -41,62 +40,19 @@ import sys
 from twisted.internet.defer import DeferredList, DeferredQueue, fail, inlineCallbacks
 
 from .taskpool import TaskPool
+from .tasks import NotStarted, TaskTimedOut, WorkerCrashed, WorkerLost, resolveFunction
 
-
-class WorkerLost(Exception):
-    """
-    The worker process working on an item ended before answering.
-
-    @ivar attempts: how many times the item was tried.
-    """
-
-    attempts = 1
-
-
-class WorkerCrashed(WorkerLost):
-    """
-    The worker process exited or was killed by a signal while working.
-    """
-
-
-class TaskTimedOut(WorkerLost):
-    """
-    The worker took longer than the pool's timeout and was killed.
-    """
-
-
-class NotStarted(Exception):
-    """
-    The worker was lost before it started on the item; the pool sends the
-    item again, and this does not count as an attempt.
-    """
-
+# The exceptions and resolveFunction live in .tasks, shared with the worker side.
+__all__ = [
+    "NotStarted", "ProcessPool", "TaskTimedOut", "WorkerCrashed", "WorkerLost", "functionName",
+    "resolveFunction",
+]
 
 PIPELINE = 2
 """
 How many items a worker is sent at once: the one it works on and the next,
 which waits in its pipe so that the worker never waits for the pool.
 """
-
-
-def resolveFunction(name):
-    """
-    Import and return the callable named C{"package.module:function"}.
-
-    @raise ValueError: if it cannot be imported or is not callable.
-    """
-    module, colon, path = name.partition(":")
-    if not colon or not module or not path:
-        raise ValueError('expected "package.module:function", not {!r}'.format(name))
-    try:
-        found = importlib.import_module(module)
-        for attribute in path.split("."):
-            found = getattr(found, attribute)
-    except (ImportError, AttributeError) as error:
-        raise ValueError("cannot import {!r}: {}".format(name, error)) from error
-    if not callable(found):
-        raise ValueError("{!r} is not callable: {!r}".format(name, found))
-    return found
 
 
 def functionName(function):

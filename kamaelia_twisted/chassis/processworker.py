@@ -28,7 +28,7 @@ from twisted.protocols import amp
 from twisted.python.failure import Failure
 from twisted.python.reflect import qual
 
-from .processpool import NotStarted, TaskTimedOut, WorkerCrashed, resolveFunction
+from .tasks import NotStarted, TaskTimedOut, WorkerCrashed, resolveFunction
 
 
 class Chunks(amp.Argument):

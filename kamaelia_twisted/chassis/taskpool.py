@@ -27,29 +27,14 @@ workers and then passes the message on from C{signal}.
 
 from collections import deque
 from itertools import count
-from reprlib import repr as shortRepr
 
 from twisted.internet.defer import maybeDeferred
 
 from ..core.component import Component
 from ..core.ipc import producerFinished
+from .tasks import TaskFailed
 
-
-class TaskFailed:
-    """
-    The result of an item whose work failed.
-
-    @ivar item: the item, as it arrived.
-    @ivar failure: a L{twisted.python.failure.Failure} saying why.
-    """
-
-    def __init__(self, item, failure):
-        self.item = item
-        self.failure = failure
-
-    def __repr__(self):
-        return "TaskFailed(item={}, error={!r})".format(
-            shortRepr(self.item), "{}: {}".format(self.failure.type.__name__, self.failure.getErrorMessage()))
+__all__ = ["TaskFailed", "TaskPool"]
 
 
 class TaskPool(Component):
