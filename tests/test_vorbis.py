@@ -21,7 +21,8 @@ from kamaelia_twisted.codec import (
 from kamaelia_twisted.core.scheduler import Scheduler
 from kamaelia_twisted.util import Collect, DataSource
 from tests.test_oggvorbis import (
-    MONO, SAMPLE, TINY, fixed, formats, joined, oggPages, randomSizes, readBytes, reference, sealed,
+    BLOCKSIZES, MONO, RATE, SAMPLE, TINY, fixed, formats, joined, oggPages, randomSizes, readBytes, reference,
+    sealed, withIdentification,
 )
 
 
@@ -246,6 +247,21 @@ class BadInputTests(unittest.TestCase):
         bad[1] = sealed(bad[1][:-1] + b"\0")
         sink = yield self.assertFailsWith([readBytes(SAMPLE) + b"".join(bad)], VorbisFormatError, "setup")
         self.assertTrue(joined(sink.collected) == reference(SAMPLE)[0])
+
+    @defer.inlineCallbacks
+    def test_absurdRate(self):
+        """
+        A 4294967294 Hz header ends the component with an error naming it,
+        before anything is allocated; the next stream decodes.
+        """
+        data = withIdentification(SAMPLE, RATE, 4294967294)
+        yield self.assertFailsWith(pieces(data, fixed(4096)), VorbisFormatError, "sample rate 4294967294 Hz")
+        _, sink = yield decodeMessages([readBytes(TINY)])
+        self.assertTrue(joined(sink.collected) == reference(TINY)[0])
+
+    def test_badBlockSizes(self):
+        data = withIdentification(SAMPLE, BLOCKSIZES, 0xFF)
+        return self.assertFailsWith([data], VorbisFormatError, "block sizes 32768 and 32768")
 
     def test_notBytes(self):
         return self.assertFailsWith([readBytes(TINY)[:100], "text"], TypeError, "decodes bytes, not str")

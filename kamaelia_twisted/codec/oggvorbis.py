@@ -20,6 +20,7 @@ the middle is skipped.
 """
 
 import ctypes
+import struct
 
 import numpy
 
@@ -33,6 +34,10 @@ _FLOAT = ctypes.sizeof(ctypes.c_float)
 # libvorbisfile gives up when the first 64 KB hold no Ogg page; so do we.
 SYNC_LIMIT = 65536
 _PIECE = 65536
+# The highest sample rate accepted (a header may announce up to 2**32 - 1 Hz).
+MAX_RATE = 768000
+# Samples (of all channels) staged before a chunk is made, unless one block holds more.
+STAGE_SAMPLES = 1 << 17
 _HEADER_NAMES = ("identification", "comment", "setup")
 
 
@@ -46,6 +51,40 @@ class VorbisFormatError(VorbisError):
 
 class VorbisTruncatedError(VorbisError):
     """The input ended before its Vorbis bitstream did."""
+
+
+def checkIdentification(header):
+    """
+    Check the fields of a Vorbis identification header that size the
+    decoder's buffers, before libvorbis sees it.
+
+        >>> header = bytearray.fromhex("01766f72626973000000000244ac0000" + "00" * 12 + "b801")
+        >>> checkIdentification(header)          # 2 channels, 44100 Hz
+        >>> header[12:16] = (4294967294).to_bytes(4, "little")
+        >>> try:
+        ...     checkIdentification(header)
+        ... except VorbisFormatError as error:
+        ...     print(error)
+        bad Vorbis identification header: sample rate 4294967294 Hz (1 to 768000 expected)
+
+    @param header: the packet's bytes.
+    @raise VorbisFormatError: naming the first bad field and its value.
+    """
+    if len(header) < 30:
+        problem = "identification header of %d bytes (30 expected)" % (len(header),)
+    else:
+        version, channels, rate = struct.unpack_from("<IBI", header, 7)
+        small, large = 1 << (header[28] & 15), 1 << (header[28] >> 4)
+        problem = next((text for bad, text in [
+            (version != 0, "version %d (0 expected)" % (version,)),
+            (channels == 0, "0 channels"),
+            (not 1 <= rate <= MAX_RATE, "sample rate %d Hz (1 to %d expected)" % (rate, MAX_RATE)),
+            (not 64 <= small <= large <= 8192,
+             "block sizes %d and %d (64 <= short <= long <= 8192 expected)" % (small, large)),
+            (not header[29] & 1, "framing bit unset"),
+        ] if bad), None)
+    if problem is not None:
+        raise VorbisFormatError("bad Vorbis identification header: " + problem)
 
 
 class _Link:
@@ -87,22 +126,15 @@ class _Link:
         self.rate, self.channels = self.info.rate, self.info.channels
         # libvorbis keeps each channel's output in one buffer for the stream's life.
         self.planes = [ctypes.cast(self.dsp.pcm[i], ctypes.c_void_p).value for i in range(self.channels)]
-        self.stage, self.fill = None, 0
-        self._growStage(max(self.dsp.pcm_storage, self.rate))
-
-    def _growStage(self, capacity):
-        """Make room for C{capacity} frames of floats, one row per channel."""
-        old, self.stage = self.stage, numpy.empty((self.channels, capacity), numpy.float32)
-        if self.fill:
-            self.stage[:, : self.fill] = old[:, : self.fill]
-        rows = [self.stage.ctypes.data + i * capacity * _FLOAT for i in range(self.channels)]
+        # Room for one block at least: libvorbis never returns more at once.
+        self.capacity = max(self.dsp.pcm_storage, STAGE_SAMPLES // self.channels)
+        self.stage, self.fill = numpy.empty((self.channels, self.capacity), numpy.float32), 0
+        rows = [self.stage.ctypes.data + i * self.capacity * _FLOAT for i in range(self.channels)]
         self.copies = list(zip(rows, self.planes))
 
     def takeSamples(self, count):
-        """Copy C{count} decoded frames out of libvorbis into the stage."""
+        """Copy C{count} decoded frames (that fit) out of libvorbis into the stage."""
         fill = self.fill
-        if fill + count > self.stage.shape[1]:
-            self._growStage(2 * (fill + count))
         start, offset, size = self.dsp.pcm_returned * _FLOAT, fill * _FLOAT, count * _FLOAT
         for row, plane in self.copies:
             _memmove(row + offset, plane + start, size)
@@ -257,6 +289,7 @@ class OggVorbisDecoder:
             return
         self._endLink()
         self._link = link
+        checkIdentification(ctypes.string_at(self._packet.packet, self._packet.bytes))
         link.headerIn(self._packetRef)
         self._readHeaders(link)
 
@@ -285,6 +318,8 @@ class OggVorbisDecoder:
                 blockin(dspRef, blockRef)
                 count = pcmout(dspRef, None)
                 if count > 0:
+                    if link.fill + count > link.capacity:
+                        self._flush()
                     link.takeSamples(count)
                     read(dspRef, count)
             if packet.e_o_s:
