@@ -136,6 +136,25 @@ def withIdentification(path, field, *values):
     return b"".join([sealed(bytes(first))] + pages[1:])
 
 
+def audioBomb(packets):
+    """
+    A stream of 255 channels and 8192-frame blocks whose audio page holds
+    C{packets} one-byte packets: each but the first decodes to 4096 frames
+    (about 2 MB of PCM), as libvorbis reads a channel whose floor is missing
+    as unused. There is no end-of-stream page.
+    """
+    first, setup = oggPages(withIdentification(MONO, CHANNELS, 255))[:2]
+    first = bytearray(first)
+    first[27 + first[26] + BLOCKSIZES[0]] = 0xDD
+    audio = first[:5] + b"\0" + struct.pack("<q", -1) + first[14:18] + struct.pack("<Ii", 2, 0)
+    audio += bytes([packets]) + b"\1" * packets
+    return sealed(bytes(first)) + setup + sealed(audio + b"\0" * packets)
+
+
+def samples(chunks):
+    return sum(chunk.frames * chunk.channels for chunk in chunks)
+
+
 class ExactSamplesTests(unittest.TestCase):
     """The decoder's samples equal ov_read's, however the bytes are chunked."""
 
@@ -335,6 +354,48 @@ class HostileHeaderTests(unittest.TestCase):
         chunks = decode(withIdentification(MONO, CHANNELS, 255), fixed(1 << 30))
         self.assertEqual(formats(chunks), [(22050, 255)])
         self.assertLessEqual(max(chunk.frames for chunk in chunks), 1024)  # its long blocks
+
+
+class BoundedOutputTests(unittest.TestCase):
+    """
+    With C{maxSamples}, a call returns that many samples and one block at
+    most, however few bytes hold them; C{feed(b"")} returns the rest.
+    """
+
+    def drain(self, decoder, data, bound):
+        """Feed C{data}, then b"" while audio is pending; check each call's output."""
+        chunks = decoder.feed(data)
+        calls = 1
+        self.assertLessEqual(samples(chunks), bound)
+        while decoder.pending:
+            more = decoder.feed(b"")
+            self.assertLessEqual(samples(more), bound)
+            chunks += more
+            calls += 1
+        return chunks, calls
+
+    def test_fewBytesMuchAudio(self):
+        data = audioBomb(8)
+        expected = OggVorbisDecoder().feed(data)
+        self.assertEqual(samples(expected), 7 * 4096 * 255)  # the first block only primes libvorbis
+        decoder = OggVorbisDecoder(maxSamples=STAGE_SAMPLES)
+        chunks, calls = self.drain(decoder, data, STAGE_SAMPLES + 8192 * 255)
+        self.assertGreater(calls, 4)
+        self.assertTrue(joined(chunks) == joined(expected), "samples differ")
+        self.assertRaises(VorbisTruncatedError, decoder.finish)
+
+    def test_sameAudioInSmallSteps(self):
+        expected, _, _ = reference(SAMPLE)
+        chunks, calls = self.drain(OggVorbisDecoder(maxSamples=4096), readBytes(SAMPLE), 4096 + 2048 * 2)
+        self.assertGreater(calls, 100)
+        self.assertTrue(joined(chunks) == expected, "samples differ from ov_read's")
+
+    def test_finishWhilePending(self):
+        decoder = OggVorbisDecoder(maxSamples=4096)
+        decoder.feed(readBytes(SAMPLE))
+        self.assertTrue(decoder.pending)
+        self.assertRaises(ValueError, decoder.finish)
+        decoder.close()
 
 
 class TruncatedInputTests(unittest.TestCase):

@@ -18,11 +18,13 @@ from kamaelia_twisted.codec import (
     VorbisTruncatedError,
     vorbisFileInfo,
 )
+from kamaelia_twisted.codec import vorbis
+from kamaelia_twisted.codec.oggvorbis import STAGE_SAMPLES, OggVorbisDecoder
 from kamaelia_twisted.core.scheduler import Scheduler
 from kamaelia_twisted.util import Collect, DataSource
 from tests.test_oggvorbis import (
-    BLOCKSIZES, MONO, RATE, SAMPLE, TINY, fixed, formats, joined, oggPages, randomSizes, readBytes, reference,
-    sealed, withIdentification,
+    BLOCKSIZES, MONO, RATE, SAMPLE, TINY, audioBomb, fixed, formats, joined, oggPages, randomSizes, readBytes,
+    reference, samples, sealed, withIdentification,
 )
 
 
@@ -262,6 +264,26 @@ class BadInputTests(unittest.TestCase):
     def test_badBlockSizes(self):
         data = withIdentification(SAMPLE, BLOCKSIZES, 0xFF)
         return self.assertFailsWith([data], VorbisFormatError, "block sizes 32768 and 32768")
+
+    @defer.inlineCallbacks
+    def test_fewBytesMuchAudio(self):
+        """
+        A few hundred bytes holding 16 MB of PCM are decoded a bounded amount
+        at a time, and all of it is sent.
+        """
+        outputs = []
+
+        class Recording(OggVorbisDecoder):
+            def feed(self, data):
+                chunks = OggVorbisDecoder.feed(self, data)
+                outputs.append(samples(chunks))
+                return chunks
+
+        self.patch(vorbis, "OggVorbisDecoder", Recording)
+        data = audioBomb(8)
+        sink = yield self.assertFailsWith([data], VorbisTruncatedError, "before the end")
+        self.assertLessEqual(max(outputs), STAGE_SAMPLES + 8192 * 255)
+        self.assertTrue(joined(sink.collected) == joined(OggVorbisDecoder().feed(data)), "samples differ")
 
     def test_notBytes(self):
         return self.assertFailsWith([readBytes(TINY)[:100], "text"], TypeError, "decodes bytes, not str")

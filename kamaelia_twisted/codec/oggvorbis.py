@@ -33,7 +33,6 @@ _FLOAT = ctypes.sizeof(ctypes.c_float)
 
 # libvorbisfile gives up when the first 64 KB hold no Ogg page; so do we.
 SYNC_LIMIT = 65536
-_PIECE = 65536
 # The highest sample rate accepted (a header may announce up to 2**32 - 1 Hz).
 MAX_RATE = 768000
 # Samples (of all channels) staged before a chunk is made, unless one block holds more.
@@ -169,9 +168,25 @@ class OggVorbisDecoder:
     Call L{feed} with each piece and L{finish} at the end of the input; both
     return a list of L{PCMChunk}. Audio is returned as soon as the page that
     completes it has been fed.
+
+    A few bytes can hold a lot of audio (a one-byte packet can decode to 8192
+    frames of 255 channels), so a decoder fed from the network should be
+    given C{maxSamples}: a call then returns about that many samples at most,
+    and while L{pending} is true, C{feed(b"")} returns more.
+
+    @ivar pending: whether audio decodable from the input already fed is
+        held back by C{maxSamples}.
     """
 
-    def __init__(self):
+    def __init__(self, maxSamples=None):
+        """
+        @param maxSamples: the samples (of all channels) after which a call
+            of L{feed} stops decoding; it may exceed them by one block.
+            L{None}: no bound.
+        """
+        self.maxSamples = maxSamples
+        self.pending = False
+        self._staged = 0
         self._sync = xiphlibs.ogg_sync_state()
         self._syncRef = _byref(self._sync)
         _ogg.ogg_sync_init(self._syncRef)
@@ -197,12 +212,13 @@ class OggVorbisDecoder:
             raise self._error
         if self._sync is None:
             raise ValueError("feed() after finish()")
+        self.pending = False
         try:
             self._decode(bytes(data))
         except VorbisError as error:
-            self._error = error
+            self._error, self.pending = error, False
         self._flush()
-        chunks, self._chunks = self._chunks, []
+        chunks, self._chunks, self._staged = self._chunks, [], 0
         if self._error is not None and not chunks:
             raise self._error
         return chunks
@@ -218,7 +234,10 @@ class OggVorbisDecoder:
             decoded has already been returned by L{feed}.
         @raise VorbisFormatError: the input held no Ogg Vorbis stream, or an
             error L{feed} deferred.
+        @raise ValueError: audio is L{pending}.
         """
+        if self.pending:
+            raise ValueError('finish() while audio is pending: call feed(b"") until it is not')
         if self._sync is not None:
             try:
                 if self._error is None:
@@ -231,10 +250,25 @@ class OggVorbisDecoder:
             raise self._error
         return []
 
+    def close(self):
+        """
+        Free the decoder, without decoding or checking what is left.
+        """
+        if self._sync is not None:
+            self._release()
+
     def _decode(self, data):
-        for start in range(0, len(data), _PIECE):
-            self._write(data[start : start + _PIECE])
-            self._readPages()
+        if data:
+            self._write(data)
+        link = self._link
+        if link is not None and link.headers == 3:
+            self._decodePackets(link)  # the packets a bounded call left
+        self._readPages()
+
+    def _full(self):
+        """Whether C{maxSamples} are staged; if so, the rest is L{pending}."""
+        self.pending = self.maxSamples is not None and self._staged >= self.maxSamples
+        return self.pending
 
     def _write(self, data):
         buffer = _ogg.ogg_sync_buffer(self._syncRef, len(data))
@@ -244,7 +278,7 @@ class OggVorbisDecoder:
 
     def _readPages(self):
         pageseek, syncRef, pageRef = _ogg.ogg_sync_pageseek, self._syncRef, self._pageRef
-        while True:
+        while not self._full():
             result = pageseek(syncRef, pageRef)
             if result > 0:
                 self._pages += 1
@@ -308,7 +342,7 @@ class OggVorbisDecoder:
         read = _vorbis.vorbis_synthesis_read
         streamRef, packetRef, packet = link.streamRef, self._packetRef, self._packet
         dspRef, blockRef = link.dspRef, link.blockRef
-        while True:
+        while not (link.ended or self._full()):
             result = packetout(streamRef, packetRef)
             if result == 0:
                 return
@@ -322,6 +356,7 @@ class OggVorbisDecoder:
                         self._flush()
                     link.takeSamples(count)
                     read(dspRef, count)
+                    self._staged += count * link.channels
             if packet.e_o_s:
                 link.ended = True
                 return
