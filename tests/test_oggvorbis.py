@@ -14,6 +14,8 @@ from twisted.trial import unittest
 import kamaelia_twisted
 from kamaelia_twisted.codec import xiphlibs
 from kamaelia_twisted.codec.oggvorbis import (
+    MAX_RATE,
+    STAGE_SAMPLES,
     OggVorbisDecoder,
     VorbisError,
     VorbisFormatError,
@@ -25,6 +27,10 @@ DATA = os.path.join(os.path.dirname(__file__), "data")
 SAMPLE = os.path.join(os.path.dirname(kamaelia_twisted.__file__), "media", "sample.ogg")
 MONO = os.path.join(DATA, "mono22k.ogg")
 TINY = os.path.join(DATA, "tiny.ogg")
+
+# Fields of the identification header: (offset in the packet, struct format).
+VERSION, CHANNELS, RATE = (7, "<I"), (11, "B"), (12, "<I")
+BITRATES, BLOCKSIZES, FRAMING = (16, "<3i"), (28, "B"), (29, "B")
 
 
 def readBytes(path):
@@ -119,6 +125,34 @@ def sealed(page):
         crc = ((crc << 8) & 0xFFFFFFFF) ^ _CRC[(crc >> 24) ^ byte]
     page[22:26] = struct.pack("<I", crc)
     return bytes(page)
+
+
+def withIdentification(path, field, *values):
+    """The file C{path} with a C{field} of its identification header set to C{values}."""
+    pages = oggPages(readBytes(path))
+    first = bytearray(pages[0])
+    offset, form = field
+    struct.pack_into(form, first, 27 + first[26] + offset, *values)
+    return b"".join([sealed(bytes(first))] + pages[1:])
+
+
+def audioBomb(packets):
+    """
+    A stream of 255 channels and 8192-frame blocks whose audio page holds
+    C{packets} one-byte packets: each but the first decodes to 4096 frames
+    (about 2 MB of PCM), as libvorbis reads a channel whose floor is missing
+    as unused. There is no end-of-stream page.
+    """
+    first, setup = oggPages(withIdentification(MONO, CHANNELS, 255))[:2]
+    first = bytearray(first)
+    first[27 + first[26] + BLOCKSIZES[0]] = 0xDD
+    audio = first[:5] + b"\0" + struct.pack("<q", -1) + first[14:18] + struct.pack("<Ii", 2, 0)
+    audio += bytes([packets]) + b"\1" * packets
+    return sealed(bytes(first)) + setup + sealed(audio + b"\0" * packets)
+
+
+def samples(chunks):
+    return sum(chunk.frames * chunk.channels for chunk in chunks)
 
 
 class ExactSamplesTests(unittest.TestCase):
@@ -266,6 +300,102 @@ class BadInputTests(unittest.TestCase):
             self.assertGreater(len(got), len(expected) * 0.9)
             second = 44100 * 2 * 2
             self.assertTrue(got[-3 * second :] == expected[-3 * second :], "the rest differs")
+
+
+class HostileHeaderTests(unittest.TestCase):
+    """
+    The identification header's fields that size the decoder's buffers are
+    checked before anything is allocated; the error names the field.
+    """
+
+    def assertRefused(self, data, words):
+        error = self.assertRaises(VorbisFormatError, decode, data, fixed(4096))
+        self.assertIn(words, str(error))
+
+    def test_absurdRate(self):
+        """4294967294 Hz would have made the decoder stage 32 GiB of floats."""
+        self.assertRefused(withIdentification(SAMPLE, RATE, 4294967294), "sample rate 4294967294 Hz")
+
+    def test_rateAboveLimit(self):
+        self.assertRefused(withIdentification(SAMPLE, RATE, MAX_RATE + 1), "sample rate %d Hz" % (MAX_RATE + 1,))
+
+    def test_highestRate(self):
+        chunks = decode(withIdentification(SAMPLE, RATE, MAX_RATE), fixed(4096))
+        self.assertEqual(formats(chunks), [(MAX_RATE, 2)])
+
+    def test_otherFields(self):
+        for field, value, words in [
+            (RATE, 0, "sample rate 0 Hz"),
+            (CHANNELS, 0, "0 channels"),
+            (VERSION, 1, "version 1"),
+            (BLOCKSIZES, 0x85, "block sizes 32 and 256"),
+            (BLOCKSIZES, 0xE8, "block sizes 256 and 16384"),
+            (BLOCKSIZES, 0x8B, "block sizes 2048 and 256"),
+            (FRAMING, 0, "framing bit"),
+        ]:
+            self.assertRefused(withIdentification(SAMPLE, field, value), words)
+
+    def test_shortHeader(self):
+        first, *rest = oggPages(readBytes(SAMPLE))
+        short = sealed(first[:26] + bytes([1, 20]) + first[28:48])
+        self.assertRefused(short + b"".join(rest), "identification header of 20 bytes")
+
+    def test_stageIsBounded(self):
+        """However much is fed at once, chunks of at most STAGE_SAMPLES samples come out."""
+        chunks = decode(readBytes(SAMPLE), fixed(1 << 30))
+        self.assertGreater(len(chunks), 1)
+        self.assertLessEqual(max(chunk.frames for chunk in chunks), STAGE_SAMPLES // 2)
+
+    def test_mostChannels(self):
+        """
+        255 channels, the most a header can give, decode; as one block of
+        each is more than STAGE_SAMPLES, each chunk holds one block at most.
+        """
+        chunks = decode(withIdentification(MONO, CHANNELS, 255), fixed(1 << 30))
+        self.assertEqual(formats(chunks), [(22050, 255)])
+        self.assertLessEqual(max(chunk.frames for chunk in chunks), 1024)  # its long blocks
+
+
+class BoundedOutputTests(unittest.TestCase):
+    """
+    With C{maxSamples}, a call returns that many samples and one block at
+    most, however few bytes hold them; C{feed(b"")} returns the rest.
+    """
+
+    def drain(self, decoder, data, bound):
+        """Feed C{data}, then b"" while audio is pending; check each call's output."""
+        chunks = decoder.feed(data)
+        calls = 1
+        self.assertLessEqual(samples(chunks), bound)
+        while decoder.pending:
+            more = decoder.feed(b"")
+            self.assertLessEqual(samples(more), bound)
+            chunks += more
+            calls += 1
+        return chunks, calls
+
+    def test_fewBytesMuchAudio(self):
+        data = audioBomb(8)
+        expected = OggVorbisDecoder().feed(data)
+        self.assertEqual(samples(expected), 7 * 4096 * 255)  # the first block only primes libvorbis
+        decoder = OggVorbisDecoder(maxSamples=STAGE_SAMPLES)
+        chunks, calls = self.drain(decoder, data, STAGE_SAMPLES + 8192 * 255)
+        self.assertGreater(calls, 4)
+        self.assertTrue(joined(chunks) == joined(expected), "samples differ")
+        self.assertRaises(VorbisTruncatedError, decoder.finish)
+
+    def test_sameAudioInSmallSteps(self):
+        expected, _, _ = reference(SAMPLE)
+        chunks, calls = self.drain(OggVorbisDecoder(maxSamples=4096), readBytes(SAMPLE), 4096 + 2048 * 2)
+        self.assertGreater(calls, 100)
+        self.assertTrue(joined(chunks) == expected, "samples differ from ov_read's")
+
+    def test_finishWhilePending(self):
+        decoder = OggVorbisDecoder(maxSamples=4096)
+        decoder.feed(readBytes(SAMPLE))
+        self.assertTrue(decoder.pending)
+        self.assertRaises(ValueError, decoder.finish)
+        decoder.close()
 
 
 class TruncatedInputTests(unittest.TestCase):

@@ -18,10 +18,13 @@ from kamaelia_twisted.codec import (
     VorbisTruncatedError,
     vorbisFileInfo,
 )
+from kamaelia_twisted.codec import vorbis
+from kamaelia_twisted.codec.oggvorbis import STAGE_SAMPLES, OggVorbisDecoder
 from kamaelia_twisted.core.runtime import Runtime
 from kamaelia_twisted.util import Collect, DataSource
 from tests.test_oggvorbis import (
-    MONO, SAMPLE, TINY, fixed, formats, joined, oggPages, randomSizes, readBytes, reference, sealed,
+    BLOCKSIZES, MONO, RATE, SAMPLE, TINY, audioBomb, fixed, formats, joined, oggPages, randomSizes, readBytes,
+    reference, samples, sealed, withIdentification,
 )
 
 
@@ -246,6 +249,41 @@ class BadInputTests(unittest.TestCase):
         bad[1] = sealed(bad[1][:-1] + b"\0")
         sink = yield self.assertFailsWith([readBytes(SAMPLE) + b"".join(bad)], VorbisFormatError, "setup")
         self.assertTrue(joined(sink.collected) == reference(SAMPLE)[0])
+
+    @defer.inlineCallbacks
+    def test_absurdRate(self):
+        """
+        A 4294967294 Hz header ends the component with an error naming it,
+        before anything is allocated; the next stream decodes.
+        """
+        data = withIdentification(SAMPLE, RATE, 4294967294)
+        yield self.assertFailsWith(pieces(data, fixed(4096)), VorbisFormatError, "sample rate 4294967294 Hz")
+        _, sink = yield decodeMessages([readBytes(TINY)])
+        self.assertTrue(joined(sink.collected) == reference(TINY)[0])
+
+    def test_badBlockSizes(self):
+        data = withIdentification(SAMPLE, BLOCKSIZES, 0xFF)
+        return self.assertFailsWith([data], VorbisFormatError, "block sizes 32768 and 32768")
+
+    @defer.inlineCallbacks
+    def test_fewBytesMuchAudio(self):
+        """
+        A few hundred bytes holding 16 MB of PCM are decoded a bounded amount
+        at a time, and all of it is sent.
+        """
+        outputs = []
+
+        class Recording(OggVorbisDecoder):
+            def feed(self, data):
+                chunks = OggVorbisDecoder.feed(self, data)
+                outputs.append(samples(chunks))
+                return chunks
+
+        self.patch(vorbis, "OggVorbisDecoder", Recording)
+        data = audioBomb(8)
+        sink = yield self.assertFailsWith([data], VorbisTruncatedError, "before the end")
+        self.assertLessEqual(max(outputs), STAGE_SAMPLES + 8192 * 255)
+        self.assertTrue(joined(sink.collected) == joined(OggVorbisDecoder().feed(data)), "samples differ")
 
     def test_notBytes(self):
         return self.assertFailsWith([readBytes(TINY)[:100], "text"], TypeError, "decodes bytes, not str")

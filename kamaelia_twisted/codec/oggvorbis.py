@@ -20,6 +20,7 @@ the middle is skipped.
 """
 
 import ctypes
+import struct
 
 import numpy
 
@@ -32,7 +33,10 @@ _FLOAT = ctypes.sizeof(ctypes.c_float)
 
 # libvorbisfile gives up when the first 64 KB hold no Ogg page; so do we.
 SYNC_LIMIT = 65536
-_PIECE = 65536
+# The highest sample rate accepted (a header may announce up to 2**32 - 1 Hz).
+MAX_RATE = 768000
+# Samples (of all channels) staged before a chunk is made, unless one block holds more.
+STAGE_SAMPLES = 1 << 17
 _HEADER_NAMES = ("identification", "comment", "setup")
 
 
@@ -46,6 +50,40 @@ class VorbisFormatError(VorbisError):
 
 class VorbisTruncatedError(VorbisError):
     """The input ended before its Vorbis bitstream did."""
+
+
+def checkIdentification(header):
+    """
+    Check the fields of a Vorbis identification header that size the
+    decoder's buffers, before libvorbis sees it.
+
+        >>> header = bytearray.fromhex("01766f72626973000000000244ac0000" + "00" * 12 + "b801")
+        >>> checkIdentification(header)          # 2 channels, 44100 Hz
+        >>> header[12:16] = (4294967294).to_bytes(4, "little")
+        >>> try:
+        ...     checkIdentification(header)
+        ... except VorbisFormatError as error:
+        ...     print(error)
+        bad Vorbis identification header: sample rate 4294967294 Hz (1 to 768000 expected)
+
+    @param header: the packet's bytes.
+    @raise VorbisFormatError: naming the first bad field and its value.
+    """
+    if len(header) < 30:
+        problem = "identification header of %d bytes (30 expected)" % (len(header),)
+    else:
+        version, channels, rate = struct.unpack_from("<IBI", header, 7)
+        small, large = 1 << (header[28] & 15), 1 << (header[28] >> 4)
+        problem = next((text for bad, text in [
+            (version != 0, "version %d (0 expected)" % (version,)),
+            (channels == 0, "0 channels"),
+            (not 1 <= rate <= MAX_RATE, "sample rate %d Hz (1 to %d expected)" % (rate, MAX_RATE)),
+            (not 64 <= small <= large <= 8192,
+             "block sizes %d and %d (64 <= short <= long <= 8192 expected)" % (small, large)),
+            (not header[29] & 1, "framing bit unset"),
+        ] if bad), None)
+    if problem is not None:
+        raise VorbisFormatError("bad Vorbis identification header: " + problem)
 
 
 class _Link:
@@ -87,22 +125,15 @@ class _Link:
         self.rate, self.channels = self.info.rate, self.info.channels
         # libvorbis keeps each channel's output in one buffer for the stream's life.
         self.planes = [ctypes.cast(self.dsp.pcm[i], ctypes.c_void_p).value for i in range(self.channels)]
-        self.stage, self.fill = None, 0
-        self._growStage(max(self.dsp.pcm_storage, self.rate))
-
-    def _growStage(self, capacity):
-        """Make room for C{capacity} frames of floats, one row per channel."""
-        old, self.stage = self.stage, numpy.empty((self.channels, capacity), numpy.float32)
-        if self.fill:
-            self.stage[:, : self.fill] = old[:, : self.fill]
-        rows = [self.stage.ctypes.data + i * capacity * _FLOAT for i in range(self.channels)]
+        # Room for one block at least: libvorbis never returns more at once.
+        self.capacity = max(self.dsp.pcm_storage, STAGE_SAMPLES // self.channels)
+        self.stage, self.fill = numpy.empty((self.channels, self.capacity), numpy.float32), 0
+        rows = [self.stage.ctypes.data + i * self.capacity * _FLOAT for i in range(self.channels)]
         self.copies = list(zip(rows, self.planes))
 
     def takeSamples(self, count):
-        """Copy C{count} decoded frames out of libvorbis into the stage."""
+        """Copy C{count} decoded frames (that fit) out of libvorbis into the stage."""
         fill = self.fill
-        if fill + count > self.stage.shape[1]:
-            self._growStage(2 * (fill + count))
         start, offset, size = self.dsp.pcm_returned * _FLOAT, fill * _FLOAT, count * _FLOAT
         for row, plane in self.copies:
             _memmove(row + offset, plane + start, size)
@@ -137,9 +168,25 @@ class OggVorbisDecoder:
     Call L{feed} with each piece and L{finish} at the end of the input; both
     return a list of L{PCMChunk}. Audio is returned as soon as the page that
     completes it has been fed.
+
+    A few bytes can hold a lot of audio (a one-byte packet can decode to 8192
+    frames of 255 channels), so a decoder fed from the network should be
+    given C{maxSamples}: a call then returns about that many samples at most,
+    and while L{pending} is true, C{feed(b"")} returns more.
+
+    @ivar pending: whether audio decodable from the input already fed is
+        held back by C{maxSamples}.
     """
 
-    def __init__(self):
+    def __init__(self, maxSamples=None):
+        """
+        @param maxSamples: the samples (of all channels) after which a call
+            of L{feed} stops decoding; it may exceed them by one block.
+            L{None}: no bound.
+        """
+        self.maxSamples = maxSamples
+        self.pending = False
+        self._staged = 0
         self._sync = xiphlibs.ogg_sync_state()
         self._syncRef = _byref(self._sync)
         _ogg.ogg_sync_init(self._syncRef)
@@ -165,12 +212,13 @@ class OggVorbisDecoder:
             raise self._error
         if self._sync is None:
             raise ValueError("feed() after finish()")
+        self.pending = False
         try:
             self._decode(bytes(data))
         except VorbisError as error:
-            self._error = error
+            self._error, self.pending = error, False
         self._flush()
-        chunks, self._chunks = self._chunks, []
+        chunks, self._chunks, self._staged = self._chunks, [], 0
         if self._error is not None and not chunks:
             raise self._error
         return chunks
@@ -186,7 +234,10 @@ class OggVorbisDecoder:
             decoded has already been returned by L{feed}.
         @raise VorbisFormatError: the input held no Ogg Vorbis stream, or an
             error L{feed} deferred.
+        @raise ValueError: audio is L{pending}.
         """
+        if self.pending:
+            raise ValueError('finish() while audio is pending: call feed(b"") until it is not')
         if self._sync is not None:
             try:
                 if self._error is None:
@@ -199,10 +250,25 @@ class OggVorbisDecoder:
             raise self._error
         return []
 
+    def close(self):
+        """
+        Free the decoder, without decoding or checking what is left.
+        """
+        if self._sync is not None:
+            self._release()
+
     def _decode(self, data):
-        for start in range(0, len(data), _PIECE):
-            self._write(data[start : start + _PIECE])
-            self._readPages()
+        if data:
+            self._write(data)
+        link = self._link
+        if link is not None and link.headers == 3:
+            self._decodePackets(link)  # the packets a bounded call left
+        self._readPages()
+
+    def _full(self):
+        """Whether C{maxSamples} are staged; if so, the rest is L{pending}."""
+        self.pending = self.maxSamples is not None and self._staged >= self.maxSamples
+        return self.pending
 
     def _write(self, data):
         buffer = _ogg.ogg_sync_buffer(self._syncRef, len(data))
@@ -212,7 +278,7 @@ class OggVorbisDecoder:
 
     def _readPages(self):
         pageseek, syncRef, pageRef = _ogg.ogg_sync_pageseek, self._syncRef, self._pageRef
-        while True:
+        while not self._full():
             result = pageseek(syncRef, pageRef)
             if result > 0:
                 self._pages += 1
@@ -257,6 +323,7 @@ class OggVorbisDecoder:
             return
         self._endLink()
         self._link = link
+        checkIdentification(ctypes.string_at(self._packet.packet, self._packet.bytes))
         link.headerIn(self._packetRef)
         self._readHeaders(link)
 
@@ -275,7 +342,7 @@ class OggVorbisDecoder:
         read = _vorbis.vorbis_synthesis_read
         streamRef, packetRef, packet = link.streamRef, self._packetRef, self._packet
         dspRef, blockRef = link.dspRef, link.blockRef
-        while True:
+        while not (link.ended or self._full()):
             result = packetout(streamRef, packetRef)
             if result == 0:
                 return
@@ -285,8 +352,11 @@ class OggVorbisDecoder:
                 blockin(dspRef, blockRef)
                 count = pcmout(dspRef, None)
                 if count > 0:
+                    if link.fill + count > link.capacity:
+                        self._flush()
                     link.takeSamples(count)
                     read(dspRef, count)
+                    self._staged += count * link.channels
             if packet.e_o_s:
                 link.ended = True
                 return

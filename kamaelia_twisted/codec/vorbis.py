@@ -15,7 +15,7 @@ bounded, so a network source upstream is paused instead of memory growing.
 
 from ..core.component import Component
 from ..core.ipc import shutdownMicroprocess
-from .oggvorbis import OggVorbisDecoder, VorbisError
+from .oggvorbis import STAGE_SAMPLES, OggVorbisDecoder
 
 _BYTES = (bytes, bytearray, memoryview)
 
@@ -38,6 +38,8 @@ class VorbisDecode(Component):
         return value.
     @cvar feedSize: the most bytes decoded at a time: smaller messages are
         joined and larger ones cut, so that each L{PCMChunk} is short.
+    @cvar maxSamples: the most samples (of all channels) decoded at a time,
+        however few bytes hold them.
     """
 
     Inboxes = {"inbox": "Ogg Vorbis bytes, in pieces of any size",
@@ -45,6 +47,7 @@ class VorbisDecode(Component):
     Outboxes = {"outbox": "PCMChunk messages",
                 "signal": "The shutdown message, passed on, or errorOccurred on bad input"}
     feedSize = 8192
+    maxSamples = STAGE_SAMPLES
 
     def __init__(self, inboxSize=32, reactor=None, **attributes):
         """
@@ -60,7 +63,7 @@ class VorbisDecode(Component):
         self._rest = memoryview(b"")
 
     def main(self):
-        decoder = OggVorbisDecoder()
+        decoder = OggVorbisDecoder(self.maxSamples)
         try:
             yield from self._decode(decoder)
         finally:
@@ -73,10 +76,10 @@ class VorbisDecode(Component):
         Decode until the stream ends or the component is asked to stop.
         """
         while not self._stopRequested():
-            if len(self.inboxes["inbox"]) or self._rest:
-                chunks = decoder.feed(self._nextPiece())
+            if decoder.pending or len(self.inboxes["inbox"]) or self._rest:
+                chunks = decoder.feed(b"" if decoder.pending else self._nextPiece())
                 yield from self._emit(chunks)
-                if chunks:
+                if chunks and not decoder.pending:
                     decoder.feed(b"")  # raises a fault found after the audio sent
                 yield 1  # let the reactor and the other components run between pieces
             elif self._ending is not None:
@@ -134,7 +137,4 @@ class VorbisDecode(Component):
         Free the decoder's libraries' state, whatever happened.
         """
         self._rest = memoryview(b"")
-        try:
-            decoder.finish()
-        except VorbisError:
-            pass  # already raised, or the stream was abandoned on request
+        decoder.close()
