@@ -50,6 +50,10 @@ class TransportComponent(Component):
     every received byte has been delivered); when the connection is lost any
     other way, an L{errorOccurred} with the reason.
 
+    When the other end only shuts its write side (L{readConnectionLost}),
+    C{signal} gets L{producerFinished} once every received byte has been
+    delivered, and C{inbox} is still written until C{control} says to close.
+
     @ivar transport: the transport, once attached.
     @cvar defaultInboxSize: how many messages C{inbox} holds by default.
     @cvar destination: what the transport writes to, for error messages.
@@ -74,7 +78,7 @@ class TransportComponent(Component):
         self.inboxes["inbox"].setSize(inboxSize)
         self.transport = None
         self._inflow = None
-        self._writePaused = self._closed = False
+        self._writePaused = self._closed = self._peerFinishing = False
         self._lost = None
 
     # The protocol's side
@@ -93,6 +97,15 @@ class TransportComponent(Component):
         Deliver C{data} received on C{outbox}.
         """
         self._inflow.deliver(data)
+
+    def readConnectionLost(self):
+        """
+        Note that the other end has finished sending (it shut its write
+        side); what is sent to it is still written.
+        """
+        self._peerFinishing = True
+        self._inflow.stop()
+        self._notify()
 
     def connectionLost(self, reason):
         """
@@ -130,7 +143,7 @@ class TransportComponent(Component):
         inbox = self.inboxes["inbox"]
         closing = None
         while True:
-            if closing is None:
+            if closing is None and not self._closed:
                 while len(inbox) and not self._writePaused:
                     self._write(inbox.take())
                 closing = self.checkShutdown()
@@ -138,6 +151,10 @@ class TransportComponent(Component):
                     self._flushAndClose(closing)
             if self._lost is not None and self._delivered():
                 break
+            if self._peerFinishing and self._delivered():
+                self._peerFinishing = False
+                self._peerFinished()
+                continue    # closing may have lost the connection at once
             self.pause()
             yield 1
         self.send(self._endMessage(closing), "signal")
@@ -151,10 +168,18 @@ class TransportComponent(Component):
             self._write(inbox.take())
         self._close(closing)
 
+    def _peerFinished(self):
+        """
+        The other end has finished sending and all it sent has been
+        delivered: send L{producerFinished} on C{signal}, the receiver's end
+        of input.
+        """
+        self.send(producerFinished(self), "signal")
+
     def _close(self, closing=None):
         """
         Close the transport, for C{closing} (a shutdown message, or
-        L{None} when the component failed).
+        L{None} when the component failed or the other end closed first).
         """
         if self.transport is not None and self._lost is None and not self._closed:
             self._closed = True

@@ -24,7 +24,9 @@ L{kamaelia_twisted.net.TCPClient} and L{kamaelia_twisted.net.ComponentFactory}
 are built this way.
 """
 
+from twisted.internet.interfaces import IHalfCloseableProtocol
 from twisted.internet.protocol import Protocol
+from zope.interface import implementer
 
 from ..core.transport import TransportComponent
 
@@ -35,9 +37,11 @@ class Connection(TransportComponent):
 
     A L{producerFinished} or L{shutdownMicroprocess} on C{control} writes
     what is queued, closes the connection and is passed on on C{signal}.
-    When the peer closes, C{signal} gets L{producerFinished} (after every
-    received byte has been delivered); when the connection is lost any
-    other way, an L{errorOccurred} with the reason.
+    When the peer closes or shuts its write side, C{signal} gets
+    L{producerFinished} (after every received byte has been delivered) and
+    C{inbox} is still written to the peer until C{control} says to close;
+    when the connection is lost any other way, C{signal} gets an
+    L{errorOccurred} with the reason.
     """
 
     Inboxes = {
@@ -51,9 +55,11 @@ class Connection(TransportComponent):
     destination = "the network"
 
 
+@implementer(IHalfCloseableProtocol)
 class ConnectionProtocol(Protocol):
     """
-    Hand a transport's events to a L{Connection}.
+    Hand a transport's events to a L{Connection}, including the peer
+    shutting its write side (C{readConnectionLost}).
 
     @ivar connection: the L{Connection} served.
     """
@@ -66,6 +72,12 @@ class ConnectionProtocol(Protocol):
 
     def dataReceived(self, data):
         self.connection.dataReceived(data)
+
+    def readConnectionLost(self):
+        self.connection.readConnectionLost()
+
+    def writeConnectionLost(self):
+        pass
 
     def connectionLost(self, reason):
         self.connection.connectionLost(reason)
