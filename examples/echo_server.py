@@ -21,12 +21,13 @@ from kamaelia_twisted.net import SimpleServer
 class EchoProtocol(Component):
     """
     Send back every message from C{inbox}, waiting whenever the connection
-    has as much queued as it takes; end when the connection does.
+    has as much queued as it takes; when the input ends (the peer closed or
+    shut its write side), end once all of it has been sent back.
     """
 
     def main(self):
         outbox = self.outboxes["outbox"]
-        while not self.dataReady("control"):
+        while not self.dataReady("control") or self.dataReady("inbox"):
             while self.dataReady("inbox"):
                 if outbox.isFull():
                     yield outbox.whenSpace()

@@ -5,7 +5,9 @@ Peers and components the network tests share.
 from twisted.internet import defer, reactor
 from twisted.internet.endpoints import TCP4ClientEndpoint, TCP4ServerEndpoint
 from twisted.internet.error import ConnectionDone
+from twisted.internet.interfaces import IHalfCloseableProtocol
 from twisted.internet.protocol import Factory, Protocol
+from zope.interface import implementer
 
 from kamaelia_twisted import Component, producerFinished, shutdownMicroprocess
 from kamaelia_twisted.net import SimpleServer
@@ -59,6 +61,45 @@ class Greeter(Recorder):
     def connectionMade(self):
         self.transport.write(self.greeting)
         self.transport.loseConnection()
+
+
+@implementer(IHalfCloseableProtocol)
+class HalfCloser(Recorder):
+    """
+    Write C{payload}, shut the write side, and keep reading until the peer
+    closes its side (then close): C{done} fires with all that came back.
+    """
+
+    def __init__(self, payload):
+        Recorder.__init__(self)
+        self.payload = payload
+
+    def connectionMade(self):
+        self.transport.write(self.payload)
+        self.transport.loseWriteConnection()
+
+    def readConnectionLost(self):
+        self.transport.loseConnection()
+
+    def writeConnectionLost(self):
+        pass
+
+
+@implementer(IHalfCloseableProtocol)
+class HalfCloseEcho(Protocol):
+    """
+    Plain Twisted echo that answers a shut write side by closing once all
+    it echoed is written.
+    """
+
+    def dataReceived(self, data):
+        self.transport.write(data)
+
+    def readConnectionLost(self):
+        self.transport.loseConnection()
+
+    def writeConnectionLost(self):
+        pass
 
 
 @defer.inlineCallbacks

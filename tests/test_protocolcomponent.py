@@ -17,10 +17,10 @@ from twisted.trial import unittest
 from kamaelia_twisted import Component, Graphline, errorOccurred, producerFinished, shutdownMicroprocess
 from kamaelia_twisted.net import TCPClient
 from kamaelia_twisted.net.protocolcomponent import GraphAddress, ProtocolComponent, ProtocolInputError
-from kamaelia_twisted.tap import loadGraph
+from kamaelia_twisted.tap import Options, loadGraph
 from kamaelia_twisted.util import Collect, DataSource
 
-from .nethelpers import serveOnLoopback
+from .nethelpers import HalfCloser, connectPlain, serveOnLoopback, stopServer
 
 
 class Shout(LineReceiver):
@@ -572,6 +572,29 @@ class LoopbackTests(unittest.TestCase):
         graph, take = protocolClient(port, NetstringReceiver, [b"still", b"here"], 2)
         yield graph.activate().whenDone()
         self.assertEqual(take.collected, [b"llits", b"ereh"])
+
+
+class EchoCommandTests(unittest.TestCase):
+    """
+    The server of C{twistd -n kamaelia echo}: Twisted's Echo in a
+    L{ProtocolComponent} per connection.
+    """
+
+    @defer.inlineCallbacks
+    def test_peerHalfCloseGetsEverythingBack(self):
+        """
+        A peer that sends 100 KB, then shuts its write side and reads to the
+        end, gets all of it back.
+        """
+        options = Options()
+        options.parseOptions(["echo", "--port", "tcp:0:interface=127.0.0.1"])
+        server = options.graph.activate()
+        self.addCleanup(stopServer, server)
+        listening = yield server.whenListening()
+        payload = bytes(range(256)) * 400
+        peer = HalfCloser(payload)
+        yield connectPlain(listening.getHost().port, peer)
+        self.assertEqual((yield peer.done), payload)
 
 
 class ChatClient(LineReceiver):

@@ -8,19 +8,27 @@ import re
 import sys
 
 from twisted.internet import defer, reactor
-from twisted.internet.endpoints import serverFromString
+from twisted.internet.endpoints import TCP4ClientEndpoint, serverFromString
 from twisted.internet.error import (
-    CannotListenError, ConnectionAborted, ConnectionLost, ConnectionRefusedError,
+    CannotListenError, ConnectionAborted, ConnectionDone, ConnectionLost, ConnectionRefusedError,
 )
+from twisted.internet.interfaces import IHalfCloseableDescriptor
 from twisted.internet.protocol import ProcessProtocol, Protocol
+from twisted.internet.task import Clock
+from twisted.internet.testing import MemoryReactorClock, StringTransport
+from twisted.python.failure import Failure
 from twisted.trial import unittest
+from zope.interface import implementer
 
 from kamaelia_twisted import Component, Pipeline, errorOccurred, producerFinished, shutdownMicroprocess
-from kamaelia_twisted.net import ComponentFactory, SimpleServer, TCPClient
+from kamaelia_twisted.net import ComponentFactory, ComponentProtocol, SimpleServer, TCPClient
 from kamaelia_twisted.util import Collect, DataSource
 
 from .helpers import Raiser, Relay
-from .nethelpers import Echo, Greeter, Recorder, connectPlain, freePort, keeping, listenPlain, serveOnLoopback
+from .nethelpers import (
+    Echo, Greeter, HalfCloseEcho, HalfCloser, Recorder, connectPlain, freePort, keeping, listenPlain,
+    serveOnLoopback,
+)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -71,6 +79,40 @@ class Stubborn(Component):
         self.send(self.shutdown, "signal")
 
 
+class Answer(Component):
+    """
+    Take the input until it ends, then send it back in capitals and pass
+    the shutdown message on.
+    """
+
+    def main(self):
+        received = []
+        while True:
+            while self.dataReady("inbox"):
+                received.append(self.recv("inbox"))
+            if self.dataReady("control"):
+                break
+            self.pause()
+            yield 1
+        self.send(b"".join(received).upper())
+        self.send(self.recv("control"), "signal")
+
+
+@implementer(IHalfCloseableDescriptor)
+class HalfCloseableTransport(StringTransport):
+    """
+    A L{StringTransport} whose write side can be shut.
+
+    @ivar writtenAtShutdown: what had been written when the write side was
+        shut, or L{None}.
+    """
+
+    writtenAtShutdown = None
+
+    def loseWriteConnection(self):
+        self.writtenAtShutdown = self.value()
+
+
 class TCPClientTests(unittest.TestCase):
     @defer.inlineCallbacks
     def test_receivesUntilPeerCloses(self):
@@ -95,6 +137,31 @@ class TCPClientTests(unittest.TestCase):
         yield graph.whenDone()
         received = yield peers[0].done
         self.assertEqual(received, b"".join(chunks))
+
+    @defer.inlineCallbacks
+    def test_producerFinishedHalfCloses(self):
+        """
+        producerFinished on control shuts the write side only: the client
+        goes on reading, so an echo server's answer arrives, and ends when
+        the peer closes.
+        """
+        port, _ = yield listenPlain(self, HalfCloseEcho)
+        sink = Collect()
+        yield Pipeline(DataSource([b"hi"]), TCPClient("127.0.0.1", port), sink).activate().whenDone()
+        self.assertEqual(b"".join(sink.collected), b"hi")
+        self.assertIsInstance(sink.shutdown, producerFinished)
+
+    @defer.inlineCallbacks
+    def test_halfCloseBulk(self):
+        """
+        100 KB through an echo server that answers after the client has
+        shut its write side all comes back.
+        """
+        port, _ = yield listenPlain(self, HalfCloseEcho)
+        chunks = [bytes([i]) * 5000 for i in range(20)]
+        sink = Collect()
+        yield Pipeline(DataSource(chunks), TCPClient("127.0.0.1", port), sink).activate().whenDone()
+        self.assertEqual(b"".join(sink.collected), b"".join(chunks))
 
     @defer.inlineCallbacks
     def test_endpointString(self):
@@ -213,7 +280,135 @@ class TCPClientTests(unittest.TestCase):
         self.assertRaises(ValueError, TCPClient, "127.0.0.1", 1, endpoint="tcp:host=h:port=1")
 
 
+class TCPClientHalfCloseTests(unittest.TestCase):
+    """
+    How a L{TCPClient} closes, on a memory reactor and transport.
+    """
+
+    def setUp(self):
+        self.reactor = MemoryReactorClock()
+        self.client = TCPClient(endpoint=TCP4ClientEndpoint(self.reactor, "127.0.0.1", 1500),
+                                reactor=self.reactor)
+        self.sink = Collect(reactor=self.reactor)
+        Pipeline(self.client, self.sink, reactor=self.reactor).activate()
+        self.reactor.advance(0)
+        self.protocol = self.reactor.tcpClients[0][2].buildProtocol(None)
+        self.transport = HalfCloseableTransport()
+        self.protocol.makeConnection(self.transport)
+        self.reactor.advance(0)
+
+    def feed(self, *messages, control=None):
+        """
+        Queue C{messages} on the client's inbox and C{control} on its
+        control inbox, and let it run.
+        """
+        for message in messages:
+            self.client.inboxes["inbox"].deliver(message)
+        if control is not None:
+            self.client.inboxes["control"].deliver(control)
+        self.reactor.advance(0)
+
+    def closed(self):
+        """
+        The transport reports the connection closed; let the client run.
+        """
+        self.protocol.connectionLost(Failure(ConnectionDone()))
+        self.reactor.advance(0)
+
+    def test_producerFinishedShutsWriteSideAfterQueue(self):
+        """
+        producerFinished shuts the write side once what is queued has been
+        written, even while the transport is paused; the client reads on
+        until the peer closes, then closes and ends.
+        """
+        self.client.pauseProducing()
+        self.feed(b"one", b"two", control=producerFinished())
+        self.assertEqual(self.transport.writtenAtShutdown, b"onetwo")
+        self.assertFalse(self.transport.disconnecting)
+        self.protocol.dataReceived(b"reply")
+        self.protocol.readConnectionLost()
+        self.reactor.advance(0)
+        self.assertTrue(self.transport.disconnecting)
+        self.assertFalse(self.client.isDone())
+        self.closed()
+        self.assertEqual(self.sink.collected, [b"reply"])
+        self.assertIsInstance(self.sink.shutdown, producerFinished)
+
+    def test_shutdownClosesAtOnce(self):
+        """
+        shutdownMicroprocess writes what is queued and closes the whole
+        connection, without waiting for the peer.
+        """
+        self.feed(b"queued", control=shutdownMicroprocess())
+        self.assertEqual(self.transport.value(), b"queued")
+        self.assertIsNone(self.transport.writtenAtShutdown)
+        self.assertTrue(self.transport.disconnecting)
+        self.closed()
+        self.assertIsInstance(self.sink.shutdown, shutdownMicroprocess)
+
+    def test_peerShutsItsSideFirst(self):
+        """
+        When the peer shuts its write side first, the client writes what is
+        queued, closes, and ends with producerFinished.
+        """
+        self.protocol.dataReceived(b"bye")
+        self.protocol.readConnectionLost()
+        self.feed(b"late")
+        self.assertEqual(self.transport.value(), b"late")
+        self.assertTrue(self.transport.disconnecting)
+        self.closed()
+        self.assertEqual(self.sink.collected, [b"bye"])
+        self.assertIsInstance(self.sink.shutdown, producerFinished)
+
+
+class ServerHalfCloseTests(unittest.TestCase):
+    """
+    A peer's half-close, seen by a L{ComponentProtocol} on a memory transport.
+    """
+
+    def test_handlerAnswersAfterEndOfInput(self):
+        """
+        The handler gets producerFinished once every byte received has been
+        delivered (here one was held, its inbox being full), may still send,
+        and the connection closes once it has ended and its output is written.
+        """
+        clock = Clock()
+        handler = Answer(reactor=clock)
+        protocol = ComponentProtocol(handler, reactor=clock, inboxSize=1)
+        transport = StringTransport()
+        protocol.makeConnection(transport)
+        protocol.dataReceived(b"half ")
+        protocol.dataReceived(b"closed")
+        self.assertEqual(transport.producerState, "paused")
+        protocol.readConnectionLost()
+        for _ in range(4):
+            clock.advance(0)
+        self.assertEqual(transport.value(), b"HALF CLOSED")
+        self.assertTrue(transport.disconnecting)
+        self.assertTrue(handler.isDone())
+        protocol.connectionLost(Failure(ConnectionDone()))
+        clock.advance(0)
+        return protocol.whenDone()
+
+
 class SimpleServerTests(unittest.TestCase):
+    @defer.inlineCallbacks
+    def test_peerHalfCloseGetsEverythingBack(self):
+        """
+        A peer that sends 100 KB, then shuts its write side and reads to the
+        end, gets all of it back: the handler gets producerFinished on
+        control, and the connection closes once it has ended and what it
+        sent is written.
+        """
+        handlers = []
+        _, port = yield serveOnLoopback(self, keeping(Echo, handlers))
+        payload = bytes(range(256)) * 400
+        peer = HalfCloser(payload)
+        yield connectPlain(port, peer)
+        self.assertEqual((yield peer.done), payload)
+        yield handlers[0].whenDone()
+        self.assertIsInstance(handlers[0].shutdown, producerFinished)
+
     @defer.inlineCallbacks
     def test_echo(self):
         """
@@ -423,6 +618,22 @@ class EchoExampleTests(unittest.TestCase):
         self.assertEqual(client.output, b"hello\nworld\n")
         server.transport.signalProcess("TERM")
         self.assertEqual((yield server.ended), 128 + signal.SIGTERM)  # stopped in order, then exit status 143
+
+    @defer.inlineCallbacks
+    def test_inputEndsBeforeTheAnswer(self):
+        """
+        C{printf 'a\\n' | echo_client.py}: the end of input shuts the write
+        side, and the answer is still printed before the client ends.
+        """
+        server = self.start("echo_server.py", "--port", "0")
+        listening = yield server.whenPrinted(rb"listening on 127\.0\.0\.1:(\d+)\n")
+        client = self.start("echo_client.py", "--port", listening.group(1).decode())
+        client.transport.write(b"a\n")
+        client.transport.closeStdin()
+        self.assertEqual((yield client.ended), 0)
+        self.assertEqual(client.output, b"a\n")
+        server.transport.signalProcess("TERM")
+        self.assertEqual((yield server.ended), 0)
 
     @defer.inlineCallbacks
     def test_echoClientRefused(self):

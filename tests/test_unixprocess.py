@@ -180,13 +180,14 @@ class UnixProcessTests(unittest.TestCase):
     @defer.inlineCallbacks
     def test_failingReceiverTerminatesProcess(self):
         """
-        When the component fails (here: a message that is not bytes), the
-        process is terminated, not left running.
+        When the component fails (here: a message that is not bytes, which
+        the error says), the process is terminated, not left running.
         """
         process = UnixProcess(["cat"])
         graph = Pipeline(process, Recorder()).activate()
         process.inboxes["inbox"].deliver("not bytes")
-        yield self.assertFailure(graph.whenDone(), TypeError)
+        failure = yield self.assertFailure(graph.whenDone(), TypeError)
+        self.assertIn("writes bytes to a process, not str", str(failure))
         self.assertEqual(len(self.flushLoggedErrors(TypeError)), 1)
         exit = yield process.whenExited()
         self.assertIsInstance(exit, ProcessTerminated)

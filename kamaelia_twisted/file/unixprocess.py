@@ -20,21 +20,21 @@ import shutil
 from twisted.internet.error import ProcessDone, ProcessExitedAlready, ProcessTerminated
 from twisted.internet.protocol import ProcessProtocol
 
+from ..core.inflow import Inflow
 from ..core.ipc import errorOccurred, producerFinished, shutdownMicroprocess
 from ..core.notifier import Notifier
-from ..net.connection import Connection
-from ..net.inflow import Inflow
+from ..core.transport import TransportComponent
 
 
-class UnixProcess(Connection):
+class UnixProcess(TransportComponent):
     """
     Run C{command}: C{inbox} to its standard input, its standard output to
     C{outbox}, its standard error to C{error}.
 
-    Flow control works as for a network connection (see L{Connection}): a
-    full receiver on C{outbox} stops the process's output being read, so the
-    process blocks writing, and while its standard input is full this
-    component stops taking from its bounded C{inbox}.
+    Flow control works as for a network connection (see
+    L{TransportComponent}): a full receiver on C{outbox} stops the process's
+    output being read, so the process blocks writing, and while its standard
+    input is full this component stops taking from its bounded C{inbox}.
 
     L{producerFinished} on C{control} closes standard input once everything
     sent has been written, and the component ends when the process has exited
@@ -58,6 +58,7 @@ class UnixProcess(Connection):
         "error": "Bytes from the process's standard error",
         "signal": "producerFinished on exit status 0, errorOccurred otherwise; shutdownMicroprocess passed on",
     }
+    destination = "a process"
 
     def __init__(self, command, env=None, path=None, **attributes):
         """
@@ -69,7 +70,7 @@ class UnixProcess(Connection):
         @raise ValueError: if C{command} is empty, or names a program that
             cannot be found.
         """
-        Connection.__init__(self, **attributes)
+        TransportComponent.__init__(self, **attributes)
         if not command:
             raise ValueError("no command to run")
         args = ["/bin/sh", "-c", command] if isinstance(command, str) else list(command)
@@ -94,11 +95,11 @@ class UnixProcess(Connection):
         transport = self.reactor.spawnProcess(
             _ProcessProtocol(self), self._executable, self._args, env=self._env, path=self._path)
         self.pid = transport.pid
-        return (yield from Connection.main(self))
+        return (yield from TransportComponent.main(self))
 
     def attach(self, transport):
         self._errors = Inflow(self.outboxes["error"], None)
-        Connection.attach(self, transport)
+        TransportComponent.attach(self, transport)
 
     def errReceived(self, data):
         """
@@ -119,7 +120,7 @@ class UnixProcess(Connection):
             pass
 
     def _delivered(self):
-        return Connection._delivered(self) and self._errors.drained
+        return TransportComponent._delivered(self) and self._errors.drained
 
     def _endMessage(self, closing):
         if isinstance(closing, shutdownMicroprocess):

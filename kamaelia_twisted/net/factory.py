@@ -14,8 +14,10 @@ factory whose every connection is served by a new one::
 The handler's C{inbox} receives the peer's bytes and its C{outbox} goes to
 the peer. It ends the connection by sending L{producerFinished} (or
 L{shutdownMicroprocess}) on C{signal}, or by ending: what it sent is written
-first. When the peer closes, the handler gets L{producerFinished} on
-C{control}; when the connection is lost otherwise, L{errorOccurred}.
+first. When the peer closes or shuts its write side (half-close), the
+handler gets L{producerFinished} on C{control}, after all the peer sent; it
+may go on sending until it ends. When the connection is lost otherwise, it
+gets L{errorOccurred}.
 """
 
 from twisted.internet.defer import DeferredList, succeed

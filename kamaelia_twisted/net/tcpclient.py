@@ -17,11 +17,12 @@ Any Twisted client endpoint works, as a string or an object::
 
 from twisted.internet.defer import maybeDeferred
 from twisted.internet.endpoints import HostnameEndpoint, clientFromString
+from twisted.internet.interfaces import IHalfCloseableDescriptor
 from twisted.internet.protocol import Factory
 
-from ..core.ipc import shutdownMicroprocess
-from .connection import Connection, ConnectionProtocol
+from ..core.ipc import producerFinished, shutdownMicroprocess
 from ..core.notifier import Notifier
+from .connection import Connection, ConnectionProtocol
 
 
 class TCPClient(Connection):
@@ -29,11 +30,20 @@ class TCPClient(Connection):
     Connect, then send the peer's bytes on C{outbox} and write C{inbox} to
     the peer (see L{Connection} for closing and flow control).
 
+    A L{producerFinished} on C{control} (nothing more to send) shuts the
+    write side once what is queued has been written, as
+    C{shutdown(SHUT_WR)} does: the client goes on reading until the peer
+    closes, then closes and passes the message on on C{signal}. (A TLS
+    connection cannot be half closed: it closes after the writes.) A
+    L{shutdownMicroprocess} closes the connection at once, after writing
+    what is queued. When the peer closes (or shuts its write side) first,
+    the client writes what is queued, closes and sends L{producerFinished}
+    on C{signal}.
+
     If connecting fails, the component fails with the reason: it is logged,
     C{signal} gets an L{errorOccurred} and L{whenDone} errbacks. A
     L{shutdownMicroprocess} on C{control} while connecting cancels the
-    attempt; a L{producerFinished} closes the connection once what is queued
-    has been written.
+    attempt; a L{producerFinished} waits for the connection.
 
     @ivar endpoint: the client endpoint (string or C{IStreamClientEndpoint}).
     """
@@ -98,3 +108,15 @@ class TCPClient(Connection):
             outcome[0].raiseException()
         self._connected.fire(self.transport)
         return None
+
+    def _closeTransport(self, closing):
+        if isinstance(closing, producerFinished) and IHalfCloseableDescriptor.providedBy(self.transport):
+            self.transport.loseWriteConnection()
+        else:
+            self.transport.loseConnection()
+
+    def _peerFinished(self):
+        if self._closed:
+            self.transport.loseConnection()
+        else:
+            self._flushAndClose(None)

@@ -21,9 +21,9 @@ from twisted.internet.protocol import DatagramProtocol
 from twisted.python.failure import Failure
 
 from ..core.component import Component
-from .inflow import Inflow
+from ..core.inflow import Inflow
 from ..core.notifier import Notifier
-from .payload import requireBytes
+from ..core.payload import requireBytes
 
 MAX_DATAGRAM = 65535
 
@@ -112,7 +112,7 @@ class DatagramPort(Component):
         while len(inbox):
             data = inbox.take()
             if self.target is not None:
-                self.listeningPort.write(requireBytes(data, self.name), self.target)
+                self.listeningPort.write(requireBytes(data, self.name, "the network"), self.target)
 
 
 class _Datagrams(DatagramProtocol):

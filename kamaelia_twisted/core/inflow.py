@@ -6,7 +6,7 @@ in (bounded with C{setSize}) is full, the transport is paused
 (C{pauseProducing}) and data it still hands over is held, until the receiver
 has taken enough for the inbox to be half empty::
 
-    from kamaelia_twisted.net.inflow import Inflow
+    from kamaelia_twisted.core.inflow import Inflow
 
     inflow = Inflow(component.outboxes["outbox"], transport)
     inflow.deliver(data)      # from the protocol's dataReceived
