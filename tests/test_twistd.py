@@ -16,7 +16,7 @@ import wave
 from twisted.application.service import IServiceMaker
 from twisted.internet import defer, reactor, utils
 from twisted.internet.endpoints import TCP4ClientEndpoint, connectProtocol
-from twisted.internet.error import ProcessTerminated
+from twisted.internet.error import ProcessExitedAlready, ProcessTerminated
 from twisted.internet.protocol import Factory, ProcessProtocol, Protocol
 from twisted.plugin import getPlugins
 from twisted.python.usage import UsageError
@@ -116,8 +116,18 @@ class Twistd(ProcessProtocol):
 
     def processEnded(self, reason):
         if not self.listening.called:
-            self.listening.errback(reason)
+            self.listening.errback(Exception("twistd ended before it listened:\n" + self.output.decode()))
         self.ended.callback(reason.value)
+
+    def stop(self):
+        """
+        Send SIGTERM, unless twistd has ended; return L{ended}.
+        """
+        try:
+            self.transport.signalProcess("TERM")
+        except ProcessExitedAlready:
+            pass
+        return self.ended
 
 
 class Expect(Recorder):
@@ -147,7 +157,7 @@ def echoThenStop(testCase, command, env, path, request=b"ping", expected=b"ping"
     @return: a L{Deferred} firing with the process's output.
     """
     twistd = Twistd()
-    process = reactor.spawnProcess(twistd, command[0], command, env=env, path=path)
+    reactor.spawnProcess(twistd, command[0], command, env=env, path=path)
     try:
         port = yield twistd.listening
         client = Expect(len(expected))
@@ -158,9 +168,7 @@ def echoThenStop(testCase, command, env, path, request=b"ping", expected=b"ping"
         client.transport.loseConnection()
         yield client.done
     finally:
-        if twistd.ended.called is False:
-            process.signalProcess("TERM")
-        reason = yield twistd.ended
+        reason = yield twistd.stop()
     # twistd ends by re-raising the signal that stopped it, once the
     # services have stopped and the reactor has returned.
     testCase.assertIsInstance(reason, ProcessTerminated)
@@ -434,3 +442,153 @@ class ExitStatusTests(unittest.TestCase):
         self.assertRegex(output, r"graph Job_\d+ has finished")
         result = yield runTwistd("--exit-when-done", "--graph", path + ":makeGraph", "--arg", "fail=yes")
         self.assertFailed(result, "the job went wrong")
+
+
+def tacFromDoc():
+    """
+    Return the C{.tac} file shown in doc/twisted.md.
+    """
+    with open(os.path.join(ROOT, "doc", "twisted.md")) as f:
+        text = f.read()
+    return re.search(r"In a `\.tac` file.*?```py\n(.*?)```", text, re.S).group(1)
+
+
+def withoutPythonPath():
+    env = dict(os.environ, PYGAME_HIDE_SUPPORT_PROMPT="1")
+    env.pop("PYTHONPATH", None)
+    return env
+
+
+class InstalledMixin:
+    """
+    The C{twistd} script of a fresh virtualenv with the project installed,
+    as the README uses it: run from a folder outside the checkout, with no
+    PYTHONPATH. The virtualenv is made once per test class.
+
+    @cvar editable: install with C{pip install -e} (else C{pip install}, of a
+        copy of the checkout).
+    """
+
+    timeout = 600
+
+    @defer.inlineCallbacks
+    def twistd(self):
+        """
+        Return a L{Deferred} firing with the path of the virtualenv's
+        C{twistd} script, once it is installed.
+        """
+        cls = type(self)
+        if "installed" not in cls.__dict__:
+            cls.installed = yield self.install(os.path.abspath(self.mktemp()))
+        ok, result = cls.installed
+        if not ok:
+            self.fail(result)
+        return result
+
+    @defer.inlineCallbacks
+    def install(self, where):
+        os.makedirs(where)
+        venv, source = os.path.join(where, "venv"), ROOT
+        if not self.editable:
+            source = os.path.join(where, "source")
+            shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+                ".git", ".venv", "build", "_trial_temp*", "*.egg-info", "__pycache__", "dropin.cache"))
+        python = os.path.join(venv, "bin", "python")
+        steps = [
+            (sys.executable, ["-m", "venv", venv]),
+            (python, ["-m", "pip", "install", "--quiet", "--upgrade", "pip"]),   # as run.sh does
+            (python, ["-m", "pip", "install", "--quiet"] + (["-e"] if self.editable else []) + [source]),
+        ]
+        for executable, arguments in steps:
+            out, err, code = yield utils.getProcessOutputAndValue(executable, arguments, env=withoutPythonPath(),
+                                                                  path=where)
+            if code != 0:
+                return False, "{} {} failed:\n{}".format(executable, " ".join(arguments), err.decode())
+        return True, os.path.join(venv, "bin", "twistd")
+
+    def elsewhere(self):
+        """
+        Return a new empty folder outside the checkout, removed after the test.
+        """
+        folder = tempfile.mkdtemp(prefix="twistd-")
+        self.addCleanup(shutil.rmtree, folder)
+        return folder
+
+    @defer.inlineCallbacks
+    def test_pluginListed(self):
+        twistd = yield self.twistd()
+        out, err, code = yield utils.getProcessOutputAndValue(twistd, ["--help"], env=withoutPythonPath(),
+                                                              path=self.elsewhere())
+        self.assertEqual(code, 0, err)
+        self.assertRegex(out.decode(), r"\n +kamaelia +Run a Kamaelia component graph as a service\.")
+
+    @defer.inlineCallbacks
+    def test_echoCommand(self):
+        """
+        The README's C{twistd -n kamaelia echo --port ENDPOINT}.
+        """
+        twistd = yield self.twistd()
+        yield echoThenStop(self, [twistd, "-n", "kamaelia", "echo", "--port", LOOPBACK], withoutPythonPath(),
+                           self.elsewhere())
+
+
+class EditableInstallTests(InstalledMixin, unittest.TestCase):
+    """
+    C{pip install -e CHECKOUT}, as C{./run.sh} does.
+    """
+
+    editable = True
+
+    @defer.inlineCallbacks
+    def test_graphFile(self):
+        twistd = yield self.twistd()
+        yield echoThenStop(self, [twistd, "-n", "kamaelia", "--graph", os.path.join(ROOT, ECHO_GRAPH) + ":makeGraph",
+                                  "--arg", "port=" + LOOPBACK],
+                           withoutPythonPath(), self.elsewhere(), b"hello\r\n", b"hello\r\n")
+
+    @defer.inlineCallbacks
+    def test_tacFile(self):
+        """
+        The C{.tac} file of doc/twisted.md, with C{twistd -ny}.
+        """
+        twistd = yield self.twistd()
+        folder = self.elsewhere()
+        tac = tacFromDoc()
+        self.assertIn('"tcp:1500"', tac)
+        with open(os.path.join(folder, "echo.tac"), "w") as f:
+            f.write(tac.replace('"tcp:1500"', repr(LOOPBACK)))
+        yield echoThenStop(self, [twistd, "-ny", "echo.tac"], withoutPythonPath(), folder)
+
+    @defer.inlineCallbacks
+    def test_vorbisServerAndClient(self):
+        """
+        The README's Vorbis server and client run side by side in one
+        folder, each with its own pidfile.
+        """
+        twistd = yield self.twistd()
+        folder = self.elsewhere()
+        server = Twistd()
+        reactor.spawnProcess(
+            server, twistd, [twistd, "-n", "--pidfile", "server.pid", "kamaelia", "vorbis-server",
+                             "--port", LOOPBACK, "--speed", "50"], env=withoutPythonPath(), path=folder)
+        try:
+            port = yield server.listening
+            self.assertTrue(os.path.exists(os.path.join(folder, "server.pid")))
+            out, err, code = yield utils.getProcessOutputAndValue(
+                twistd, ["-n", "--pidfile", "client.pid", "kamaelia", "vorbis-client", "--port", str(port),
+                         "--wav", "out.wav"], env=withoutPythonPath(), path=folder)
+            self.assertEqual(code, 0, out + err)
+            self.assertEqual(wavSeconds(os.path.join(folder, "out.wav")), 14.0)
+            self.assertFalse(os.path.exists(os.path.join(folder, "client.pid")))
+        finally:
+            reason = yield server.stop()
+        self.assertEqual(reason.signal, signal.SIGTERM)
+        self.assertFalse(os.path.exists(os.path.join(folder, "server.pid")))
+
+
+class InstallTests(InstalledMixin, unittest.TestCase):
+    """
+    C{pip install CHECKOUT}.
+    """
+
+    editable = False
