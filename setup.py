@@ -7,8 +7,9 @@ setup(
     long_description=open("README.md").read(),
     long_description_content_type="text/markdown",
     python_requires=">=3.9",
+    package_dir={"": "."},
     packages=find_packages(include=["kamaelia_twisted", "kamaelia_twisted.*"]) + ["twisted.plugins"],
-    package_data={"twisted": ["plugins/kamaelia_twisted_plugin.py"], "kamaelia_twisted": ["media/*"]},
+    package_data={"twisted": ["plugins/kamaelia_twisted_plugin.py"], "kamaelia_twisted.media": ["sample.ogg", "README"]},
     install_requires=["twisted>=22.10", "pyogg==0.6.14a1", "pygame>=2.1", "numpy", "ampoule"],
     extras_require={
         "test": ["twisted[tls]"],

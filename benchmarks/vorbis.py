@@ -32,7 +32,7 @@ import kamaelia_twisted
 from kamaelia_twisted import Component, Pipeline
 from kamaelia_twisted.codec import VorbisDecode, xiphlibs
 from kamaelia_twisted.codec.oggvorbis import OggVorbisDecoder
-from kamaelia_twisted.codec.vorbisstream import SAMPLE
+from kamaelia_twisted.media import SAMPLE
 from kamaelia_twisted.util import DataSource
 
 OURS = "OggVorbisDecoder, 4 KB chunks"
@@ -168,8 +168,8 @@ def streamCopies(path, copies):
     """
     from twisted.internet import reactor
 
+    from kamaelia_twisted.apps.vorbis import vorbisClient
     from kamaelia_twisted.audio import WavWriter
-    from kamaelia_twisted.codec.vorbisstream import vorbisClient
     from kamaelia_twisted.file import ReadFileAdaptor
     from kamaelia_twisted.net import SimpleServer
 

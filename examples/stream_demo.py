@@ -30,8 +30,9 @@ from twisted.logger import (
 from twisted.python.failure import Failure
 
 from kamaelia_twisted import Component, shutdownMicroprocess
+from kamaelia_twisted.apps.vorbis import pcmSink, vorbisClient, vorbisServer
 from kamaelia_twisted.codec import vorbisFileInfo
-from kamaelia_twisted.codec.vorbisstream import SAMPLE, pcmSink, vorbisClient, vorbisServer
+from kamaelia_twisted.media import SAMPLE
 
 DEFAULT_WAV = os.path.join(tempfile.gettempdir(), "kamaelia_stream_demo.wav")
 _PROBE = "import pygame.mixer as m; m.init(); m.quit()"

@@ -14,7 +14,7 @@ import argparse
 import os
 import sys
 
-from kamaelia_twisted.codec.vorbisstream import pcmSink, vorbisClient
+from kamaelia_twisted.apps.vorbis import pcmSink, vorbisClient
 
 
 def main(argv=None):

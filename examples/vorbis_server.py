@@ -13,8 +13,9 @@ Listen to it with C{examples/vorbis_client.py}. Stop it with Ctrl-C.
 import argparse
 import sys
 
+from kamaelia_twisted.apps.vorbis import vorbisServer
 from kamaelia_twisted.codec import VorbisError, vorbisFileInfo
-from kamaelia_twisted.codec.vorbisstream import SAMPLE, vorbisServer
+from kamaelia_twisted.media import SAMPLE
 
 
 

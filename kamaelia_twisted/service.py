@@ -91,8 +91,7 @@ class GraphService(Service):
             self.log.info("graph {graph} stopped", graph=graph.name)
             return
         if isinstance(result, Failure):
-            self.log.error("graph {graph} failed while its service was running: {why}",
-                           graph=graph.name, why=result.getErrorMessage())
+            self.graphFailed(graph, result)
         elif self.stopReactor:
             self.log.info("graph {graph} has finished", graph=graph.name)
         else:
@@ -100,6 +99,16 @@ class GraphService(Service):
                           graph=graph.name, result=result)
         if self.stopReactor and self._clock().running:
             self._clock().stop()
+
+    def graphFailed(self, graph, reason):
+        """
+        Log that C{graph} failed while the service was running (override to
+        do more; the reactor is stopped afterwards if C{stopReactor} is set).
+
+        @param reason: the L{Failure}.
+        """
+        self.log.error("graph {graph} failed while its service was running: {why}",
+                       graph=graph.name, why=reason.getErrorMessage())
 
     def stopService(self):
         """

@@ -17,7 +17,7 @@ from twisted.trial import unittest
 from kamaelia_twisted import Component, Graphline, errorOccurred, producerFinished, shutdownMicroprocess
 from kamaelia_twisted.net import TCPClient
 from kamaelia_twisted.net.protocolcomponent import GraphAddress, ProtocolComponent, ProtocolInputError
-from kamaelia_twisted.tap import Options, loadGraph
+from kamaelia_twisted.apps.tap import Options, loadGraph
 from kamaelia_twisted.util import Collect, DataSource
 
 from .nethelpers import HalfCloser, connectPlain, serveOnLoopback, stopServer

@@ -139,6 +139,31 @@ class GraphServiceTests(unittest.TestCase):
 
         return d.addCallback(check)
 
+    def test_graphFailedHook(self):
+        """
+        C{graphFailed} is called with the graph and the failure; a subclass
+        that sets C{stopReactor} there has the reactor stopped, once.
+        """
+        called = []
+
+        class Stopping(GraphService):
+            def graphFailed(self, graph, reason):
+                called.append((graph, reason.value))
+                self.stopReactor = True
+
+        reactor = _StoppableReactor()
+        service = Stopping(lambda: Pipeline(DataSource(["bad"]), Raiser()), reactor=reactor)
+        service.startService()
+        d = self.assertFailure(service.graph.whenDone(), ValueError)
+
+        def check(error):
+            self.flushLoggedErrors(ValueError)
+            self.assertEqual(called, [(service.graph, error)])
+            self.assertEqual(reactor.stopped, 1)
+            return service.stopService()
+
+        return d.addCallback(check)
+
 
 class _StoppableReactor:
     """

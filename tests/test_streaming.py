@@ -13,10 +13,11 @@ from twisted.internet import defer
 from twisted.trial import unittest
 
 from kamaelia_twisted import Component, producerFinished, shutdownMicroprocess
+from kamaelia_twisted.apps.vorbis import pcmSink, vorbisClient, vorbisServer
 from kamaelia_twisted.audio import AudioPlayback
 from kamaelia_twisted.codec import VorbisFormatError, VorbisTruncatedError
-from kamaelia_twisted.codec.vorbisstream import SAMPLE, pcmSink, vorbisClient, vorbisServer
 from kamaelia_twisted.file import ReadFileAdaptor
+from kamaelia_twisted.media import SAMPLE
 from kamaelia_twisted.net import SimpleServer
 from kamaelia_twisted.util import DataSource
 from tests.children import ROOT, childEnvironment, runChild, spawn

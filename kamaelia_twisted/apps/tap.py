@@ -12,18 +12,25 @@ or a ready-made one, as a subcommand::
 
 A subcommand is a L{GraphOptions} subclass whose C{makeGraph} returns the
 graph, listed in L{Options.subCommands}.
+
+twistd ends with exit status 1 if the graph fails (a server that cannot
+listen, a client whose stream fails), and 0 when a one-shot graph has
+finished; see L{TwistdGraphService}.
 """
 
-import importlib
+import atexit
 import importlib.util
 import os
+import sys
 from functools import reduce
 
+from twisted.internet.endpoints import clientFromString, serverFromString
 from twisted.protocols.wire import Echo
 from twisted.python import usage
+from twisted.python.reflect import ModuleNotFound, ObjectNotFound, namedAny
 
-from .net import ProtocolComponent, SimpleServer
-from .service import GraphService, makeGraph
+from ..net import ProtocolComponent, SimpleServer
+from ..service import GraphService, makeGraph
 
 
 class GraphOptions(usage.Options):
@@ -42,6 +49,52 @@ class GraphOptions(usage.Options):
         raise NotImplementedError
 
 
+def serverEndpoint(description):
+    """
+    Check that C{description} is a server endpoint description, such as
+    C{"tcp:1500"} (a coercer for L{usage.Options.optParameters}).
+
+    @return: C{description}.
+    @raise ValueError: saying why it is not.
+    """
+    return _checkEndpoint(serverFromString, description, "a server endpoint")
+
+
+serverEndpoint.coerceDoc = "A server endpoint: tcp:1500, tcp:1500:interface=127.0.0.1, unix:/tmp/s.sock, ..."
+
+
+def clientPort(value):
+    """
+    Read a client's C{--port}: a TCP port number, or a client endpoint
+    description such as C{"tcp:host=127.0.0.1:port=1500"}.
+
+    @return: the port number (an L{int}) or the description.
+    @raise ValueError: saying why it is neither.
+    """
+    if not value.isdigit():
+        return _checkEndpoint(clientFromString, value, "a port number (1-65535) or a client endpoint")
+    if not 0 < int(value) < 65536:
+        raise ValueError("port {} is not in 1-65535".format(value))
+    return int(value)
+
+
+clientPort.coerceDoc = "A port number (with --host), or a client endpoint: tcp:host=127.0.0.1:port=1500, ..."
+
+
+def _checkEndpoint(parse, description, what):
+    """
+    Parse C{description} with C{parse} (C{serverFromString} or
+    C{clientFromString}) and throw the endpoint away: the graph makes its own.
+    """
+    from twisted.internet import reactor
+
+    try:
+        parse(reactor, description)
+    except Exception as error:
+        raise ValueError("{!r} is not {}: {}".format(description, what, error)) from None
+    return description
+
+
 class EchoOptions(GraphOptions):
     """
     C{echo}: send back every byte each connection receives.
@@ -50,7 +103,7 @@ class EchoOptions(GraphOptions):
     synopsis = "[--port ENDPOINT]"
     longdesc = ("Serve Twisted's Echo protocol, each connection's protocol running "
                 "in a ProtocolComponent.")
-    optParameters = [["port", "p", "tcp:1500", "The server endpoint to listen on."]]
+    optParameters = [["port", "p", "tcp:1500", "The server endpoint to listen on.", serverEndpoint]]
 
     def makeGraph(self):
         return SimpleServer(protocol=lambda: ProtocolComponent(Echo), endpoint=self["port"])
@@ -69,14 +122,15 @@ class VorbisServerOptions(GraphOptions):
                 "SimpleServer(protocol=lambda: ReadFileAdaptor(file, readmode='bitrate', bitrate=...)).")
     optParameters = [
         ["file", "f", None, "The Ogg Vorbis file (default: the bundled sample)."],
-        ["port", "p", "tcp:1500", "The server endpoint to listen on."],
+        ["port", "p", "tcp:1500", "The server endpoint to listen on.", serverEndpoint],
         ["speed", "s", 1.0, "Send N times faster than the bitrate.", float],
         ["bitrate", "b", None, "Bits per second (default: the file's).", int],
     ]
 
     def makeGraph(self):
-        from .codec import VorbisError
-        from .codec.vorbisstream import SAMPLE, vorbisServer
+        from ..codec import VorbisError
+        from ..media import SAMPLE
+        from .vorbis import vorbisServer
 
         try:
             return vorbisServer(self["file"] or SAMPLE, endpoint=self["port"], speed=self["speed"],
@@ -88,24 +142,33 @@ class VorbisServerOptions(GraphOptions):
 class VorbisClientOptions(GraphOptions):
     """
     C{vorbis-client}: play (or save) the stream of a Vorbis server; twistd
-    ends when the stream does.
+    ends when the stream does, with exit status 0 if it played to the end.
     """
 
-    synopsis = "[--host HOST] [--port PORT] [--wav FILE]"
+    synopsis = "[--port ENDPOINT | [--host HOST] --port PORT] [--wav FILE]"
     longdesc = ("Pipeline(TCPClient(host, port), VorbisDecode(), AOAudioPlaybackAdaptor()), "
                 "or a WavWriter with --wav; the reactor stops when the stream has ended.")
     optParameters = [
-        ["host", None, "127.0.0.1", "The server's host."],
-        ["port", "p", 1500, "The server's port.", int],
+        ["host", None, None, "The server's host, with a port number (default: 127.0.0.1)."],
+        ["port", "p", 1500, "The server's port, or a client endpoint.", clientPort],
         ["wav", "w", None, "Write the audio to this WAV file instead of playing it."],
     ]
 
     oneShot = True
 
-    def makeGraph(self):
-        from .codec.vorbisstream import pcmSink, vorbisClient
+    def postOptions(self):
+        if self["host"] is not None and not isinstance(self["port"], int):
+            raise usage.UsageError("give --host with a port number, not with the endpoint {!r}".format(
+                self["port"]))
 
-        return vorbisClient(self["host"], self["port"], sink=pcmSink(self["wav"]))
+    def makeGraph(self):
+        from .vorbis import pcmSink, vorbisClient
+
+        if isinstance(self["port"], int):
+            address = {"host": self["host"] or "127.0.0.1", "port": self["port"]}
+        else:
+            address = {"endpoint": self["port"]}
+        return vorbisClient(sink=pcmSink(self["wav"]), **address)
 
 
 class Options(usage.Options):
@@ -168,20 +231,37 @@ def loadGraph(spec, arguments=None):
     where, colon, name = spec.rpartition(":")
     if not colon or not where or not name:
         raise usage.UsageError("--graph takes PATH_OR_MODULE:CALLABLE, not {!r}".format(spec))
-    factory = _find(_load(where), name, where)
+    factory = _find(where, name)
+    if not callable(factory):
+        raise usage.UsageError("{} is {!r}, not a callable".format(spec, factory))
     try:
         return makeGraph(factory, **(arguments or {}))
     except Exception as error:
         raise usage.UsageError("{}: {}: {}".format(spec, type(error).__name__, error)) from error
 
 
-def _load(where):
-    if where.endswith(".py") or os.sep in where:
-        return _loadFile(where)
+def _find(where, name):
+    """
+    Return the object called C{name} in the file or module C{where}.
+    """
     try:
-        return importlib.import_module(where)
-    except ImportError as error:
-        raise usage.UsageError("cannot import module {!r}: {}".format(where, error)) from error
+        if where.endswith(".py") or os.sep in where:
+            return reduce(getattr, name.split("."), _loadFile(where))
+        return _namedAny(where, name)
+    except AttributeError as error:
+        raise usage.UsageError("{}:{}: {}".format(where, name, error)) from None
+
+
+def _namedAny(where, name):
+    try:
+        return namedAny("{}.{}".format(where, name))
+    except (ModuleNotFound, ObjectNotFound):
+        raise usage.UsageError("cannot import module {!r}: no such module".format(where)) from None
+    except AttributeError:
+        raise
+    except Exception as error:
+        raise usage.UsageError("cannot import module {!r}: {}: {}".format(
+            where, type(error).__name__, error)) from error
 
 
 def _loadFile(path):
@@ -197,19 +277,43 @@ def _loadFile(path):
     return module
 
 
-def _find(module, name, where):
-    try:
-        found = reduce(getattr, name.split("."), module)
-    except AttributeError:
-        raise usage.UsageError("{} has no {!r}".format(where, name)) from None
-    if not callable(found):
-        raise usage.UsageError("{}:{} is {!r}, not a callable".format(where, name, found))
-    return found
+class TwistdGraphService(GraphService):
+    """
+    The service C{twistd -n kamaelia} runs: a L{GraphService} that, if its
+    graph fails, stops twistd with exit status 1.
+    """
+
+    def graphFailed(self, graph, reason):
+        GraphService.graphFailed(self, graph, reason)
+        exitWhenDone(1)
+        self.stopReactor = True  # nothing is left to run: GraphService stops the reactor next
+
+
+def exitWhenDone(status):
+    """
+    Make the process exit with C{status} once twistd has finished.
+
+    twistd has no way to choose its exit status: after the reactor stops,
+    C{twistd.runApp} removes the pidfile, logs C{Server Shut Down.} and
+    returns, and the process exits 0 (or re-raises the signal that stopped
+    it). Nothing raised in the reactor gets out of C{reactor.run}, and
+    Python ignores a C{SystemExit} raised by an C{atexit} handler. So an
+    C{atexit} handler, which runs after all of twistd's shutdown, flushes
+    the standard streams and ends the process with C{os._exit(status)}
+    (skipping only the C{atexit} handlers registered before it).
+    """
+    atexit.register(_exit, status)
+
+
+def _exit(status):
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 def makeService(options):
     """
-    Return a L{GraphService} running C{options.graph}.
+    Return a L{TwistdGraphService} running C{options.graph}.
     """
-    return GraphService(options.graph, stopTimeout=options["stop-timeout"],
-                        stopReactor=bool(options["exit-when-done"]))
+    return TwistdGraphService(options.graph, stopTimeout=options["stop-timeout"],
+                              stopReactor=bool(options["exit-when-done"]))

@@ -2,9 +2,10 @@
 Ogg Vorbis over TCP, Kamaelia's classic pair: a server streaming a file to
 each client at the file's bitrate, and a client decoding and playing it::
 
-    from kamaelia_twisted.codec.vorbisstream import vorbisClient, vorbisServer
+    from kamaelia_twisted.apps.vorbis import vorbisClient, vorbisServer
+    from kamaelia_twisted.media import SAMPLE
 
-    vorbisServer("sample.ogg", port=1500).run()          # one process
+    vorbisServer(SAMPLE, port=1500).run()                # one process
     vorbisClient("127.0.0.1", 1500).run()                # another
 
 which are, in Kamaelia's words::
@@ -14,19 +15,12 @@ which are, in Kamaelia's words::
     Pipeline(TCPClient("127.0.0.1", 1500), VorbisDecode(), AOAudioPlaybackAdaptor())
 """
 
-import os
-
 from ..audio import AOAudioPlaybackAdaptor, WavWriter
 from ..chassis.pipeline import Pipeline
+from ..codec.vorbis import VorbisDecode
+from ..codec.vorbisinfo import vorbisFileInfo
 from ..file import ReadFileAdaptor
 from ..net import SimpleServer, TCPClient
-from .vorbis import VorbisDecode
-from .vorbisinfo import vorbisFileInfo
-
-SAMPLE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "media", "sample.ogg")
-"""
-The bundled sample: 14 s of 44.1 kHz stereo Ogg Vorbis.
-"""
 
 
 def vorbisServer(filename, port=None, endpoint=None, speed=1.0, bitrate=None, reactor=None):
