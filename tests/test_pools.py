@@ -8,11 +8,12 @@ import os
 import pickle
 import queue
 import re
+import signal
 import sys
 import threading
 
 from twisted.internet import defer, reactor
-from twisted.internet.error import ProcessDone
+from twisted.internet.error import ProcessDone, ProcessTerminated
 from twisted.internet.protocol import ProcessProtocol
 from twisted.internet.task import Clock
 from twisted.internet.utils import getProcessOutputAndValue
@@ -905,7 +906,8 @@ class ExamplesTests(unittest.TestCase):
         process.signalProcess("TERM")
         ended = yield script.ended
         self.assertEqual((bytes(served.received), closed), (b"HELLO", b""))
-        self.assertIsInstance(ended, ProcessDone)
+        self.assertIsInstance(ended, ProcessTerminated)
+        self.assertEqual(ended.exitCode, 128 + signal.SIGTERM)
 
 
 SHUTDOWN_SCRIPT = """

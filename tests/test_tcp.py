@@ -633,7 +633,7 @@ class EchoExampleTests(unittest.TestCase):
         self.assertEqual((yield client.ended), 0)
         self.assertEqual(client.output, b"a\n")
         server.transport.signalProcess("TERM")
-        self.assertEqual((yield server.ended), 0)
+        self.assertEqual((yield server.ended), 128 + signal.SIGTERM)
 
     @defer.inlineCallbacks
     def test_echoClientRefused(self):
