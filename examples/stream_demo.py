@@ -88,7 +88,7 @@ class StatusLine(Component):
         while True:
             while self.dataReady("progress"):
                 self.playback = self.recv("progress")
-            self.inboxes["_tick"].clear()
+            self.inboxes["_tick"].takeAll()
             shutdown = self.checkShutdown()
             if shutdown is not None:
                 if timer is not None and timer.active():

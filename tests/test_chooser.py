@@ -58,7 +58,7 @@ class ChooserTests(unittest.TestCase):
         chooser = Chooser(items=["a"]).activate()
         chooser.inboxes["control"].deliver(shutdownMicroprocess())
         d = chooser.whenDone()
-        d.addCallback(lambda _: self.assertIsInstance(chooser.outboxes["signal"][0], shutdownMicroprocess))
+        d.addCallback(lambda _: self.assertIsInstance(chooser.outboxes["signal"].messages[0], shutdownMicroprocess))
         return d
 
     def test_unknownCommandLoggedAndIgnored(self):

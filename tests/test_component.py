@@ -138,6 +138,23 @@ class BoxesTests(unittest.TestCase):
         b.recv()
         self.assertEqual(fired, [None])
 
+    def test_onlyDeliverAddsMessages(self):
+        """
+        A box is not a deque: nothing adds messages around the bound and the
+        receiver's alarm; takeAll empties it and releases waiting senders.
+        """
+        a, b = Component(), Component()
+        a.link((a, "outbox"), (b, "inbox"))
+        box = b.inboxes["inbox"]
+        box.setSize(2)
+        for name in ("append", "extend", "appendleft", "insert"):
+            self.assertFalse(hasattr(box, name), name)
+        a.send(1)
+        a.send(2)
+        fired = []
+        a.outboxes["outbox"].whenSpace().addCallback(fired.append)
+        self.assertEqual((box.takeAll(), len(box), fired), ([1, 2], 0, [None]))
+
     def test_anyReady(self):
         c = Component()
         self.assertFalse(c.anyReady())
@@ -497,7 +514,7 @@ class StopTests(unittest.TestCase):
         self.assertEqual(len(steps), 2)
         self.assertEqual(cleaned, [True])
         self.assertEqual(clock.getDelayedCalls(), [])
-        self.assertIsInstance(observer.inboxes["control"].popleft(), errorOccurred)
+        self.assertIsInstance(observer.inboxes["control"].take(), errorOccurred)
         self.assertEqual(self.flushLoggedErrors(ComponentStopped), [])
         return d.addCallback(lambda error: self.assertIn(stubborn.name, str(error)))
 

@@ -335,7 +335,7 @@ class ThreadPoolTests(unittest.TestCase):
 
         def check(_):
             self.assertEqual(list(pool.outboxes["outbox"]), [0, -1, -2, -3, -4, -5, -6])
-            self.assertIsInstance(pool.outboxes["signal"][0], producerFinished)
+            self.assertIsInstance(pool.outboxes["signal"].messages[0], producerFinished)
 
         return pool.activate().whenDone().addCallback(check)
 
@@ -363,7 +363,7 @@ class ThreadPoolTests(unittest.TestCase):
         self.assertTrue(timedOut.failure.check(TaskTimedOut))
         self.assertIn("still running after 5 s", timedOut.failure.getErrorMessage())
         clock.runThreadCalls(2)
-        self.assertIsInstance(pool.outboxes["signal"][0], producerFinished)
+        self.assertIsInstance(pool.outboxes["signal"].messages[0], producerFinished)
         self.assertTrue(pool.isDone())
 
         work.release()
@@ -381,7 +381,7 @@ class ThreadPoolTests(unittest.TestCase):
         clock.runThreadCalls(2)
         self.assertEqual(list(pool.outboxes["outbox"]), ["A", "B"])
         clock.advance(5)
-        timedOut = pool.outboxes["outbox"][2]
+        timedOut = pool.outboxes["outbox"].messages[2]
         self.assertEqual(timedOut.item, "hang")
         self.assertTrue(timedOut.failure.check(TaskTimedOut))
         clock.runThreadCalls(2)
@@ -400,7 +400,7 @@ class ThreadPoolTests(unittest.TestCase):
         self.assertEqual(len(poolThreads(pool)), 1)
         clock.advance(1)
         clock.runThreadCalls(1)
-        self.assertEqual(pool.outboxes["outbox"][1], "A")
+        self.assertEqual(pool.outboxes["outbox"].messages[1], "A")
         self.assertNotEqual(work.threads["a"], work.threads["hang"])
         self.assertEqual((work.threads["hang"].daemon, work.threads["a"].daemon), (True, True))
         clock.runThreadCalls(1)
@@ -719,7 +719,7 @@ class ComponentPoolTests(unittest.TestCase):
 
         def check(_):
             self.assertEqual(pool.waiting, 0)
-            self.assertIsInstance(queued.outboxes["signal"][0], shutdownMicroprocess)
+            self.assertIsInstance(queued.outboxes["signal"].messages[0], shutdownMicroprocess)
             return finish(first.activate())
 
         return queued.activate().whenDone().addCallback(check)

@@ -141,7 +141,7 @@ class BlockTests(ReadFileTestMixin, unittest.TestCase):
         clock.advance(0)
         self.assertTrue(reader.isDone())
         self.assertEqual(clock.getDelayedCalls(), [])
-        self.assertIsInstance(reader.outboxes["signal"].pop(), shutdownMicroprocess)
+        self.assertIsInstance(reader.outboxes["signal"].messages.pop(), shutdownMicroprocess)
         return reader.whenDone().addCallback(self.assertEqual, 100)
 
 

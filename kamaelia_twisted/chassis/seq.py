@@ -32,7 +32,8 @@ class Seq(Component):
         last = len(self.sequence) - 1
         for index, child in enumerate(self.sequence):
             for boxname, messages in unread.items():
-                child.inboxes[boxname].extend(messages)
+                for message in messages:
+                    child.inboxes[boxname].deliver(message)
             self.addChildren(child)
             self.link((self, "inbox"), (child, "inbox"), passthrough=1)
             self.link((self, "control"), (child, "control"), passthrough=1)
@@ -41,10 +42,4 @@ class Seq(Component):
                 self.link((child, "signal"), (self, "signal"), passthrough=2)
             yield child.whenDone()
             self.removeChild(child)
-            unread = {boxname: _takeAll(child.inboxes[boxname]) for boxname in unread}
-
-
-def _takeAll(box):
-    messages = list(box)
-    box.clear()
-    return messages
+            unread = {boxname: child.inboxes[boxname].takeAll() for boxname in unread}

@@ -1,7 +1,7 @@
 """
 Inboxes and outboxes: named queues of messages, linked into delivery chains.
 
-A L{Box} is a C{deque} of messages with a link to a I{target} box. Delivering
+A L{Box} holds a C{deque} of messages and a link to a I{target} box. Delivering
 to a box follows targets to the end of the chain (its I{destination}), so a
 message sent on an outbox lands in the linked inbox, possibly through
 passthrough links of enclosing components; an unlinked outbox keeps what is
@@ -11,8 +11,8 @@ sent on it until it is linked. Messages pass by reference.
     >>> out, inbox = Box(None, "outbox"), Box(None, "inbox")
     >>> out.deliver("held")
     >>> out.setTarget(inbox)
-    >>> list(inbox)
-    ['held']
+    >>> list(inbox), len(inbox)
+    (['held'], 1)
 """
 
 import sys
@@ -41,13 +41,19 @@ class BoxFull(Exception):
 noSpaceInBox = BoxFull
 
 
-class Box(deque):
+class Box:
     """
     A queue of messages that may forward to a target box.
+
+    Messages enter through L{deliver} (which keeps the bound and wakes the
+    receiver) and leave through L{take} or L{takeAll}; C{len(box)} and
+    C{iter(box)} look at what it holds.
 
     @ivar owner: the component whose box this is.
     @ivar name: the box name.
     @ivar isInbox: whether this is an inbox.
+    @ivar messages: the C{deque} of messages held, oldest first; read it, but
+        add and remove through the box so bounds and waiters are kept.
     @ivar size: the most messages the box holds (L{None}: unbounded).
     @ivar alarm: called on each delivery while set (see L{setAlarm}): how a
         paused owner wakes.
@@ -58,14 +64,14 @@ class Box(deque):
     @ivar sources: the boxes that forward to this one, as a tuple.
     """
 
-    __slots__ = ("owner", "name", "isInbox", "size", "_limit", "alarm", "plain", "target",
+    __slots__ = ("owner", "name", "isInbox", "messages", "size", "_limit", "alarm", "plain", "target",
                  "destination", "sources", "_spaceWaiters")
 
     def __init__(self, owner, name, isInbox=False):
-        deque.__init__(self)
         self.owner = owner
         self.name = name
         self.isInbox = isInbox
+        self.messages = deque()
         self.size = None
         self._limit = sys.maxsize
         self.alarm = None
@@ -78,11 +84,14 @@ class Box(deque):
     def __repr__(self):
         return "<Box {!r} of {}>".format(self.name, getattr(self.owner, "name", None))
 
+    def __len__(self):
+        return len(self.messages)
+
+    def __iter__(self):
+        return iter(self.messages)
+
     def __bool__(self):
         return True
-
-    __hash__ = object.__hash__
-    __eq__ = object.__eq__
 
     def setSize(self, size):
         """
@@ -105,7 +114,7 @@ class Box(deque):
         Tell whether a delivery to this box's destination would raise L{BoxFull}.
         """
         dest = self.destination
-        return len(dest) >= dest._limit
+        return len(dest.messages) >= dest._limit
 
     def deliver(self, message):
         """
@@ -114,9 +123,9 @@ class Box(deque):
         @raise BoxFull: if the destination is bounded and full.
         """
         dest = self.destination
-        if len(dest) >= dest._limit:
+        if len(dest.messages) >= dest._limit:
             raise BoxFull(dest)
-        dest.append(message)
+        dest.messages.append(message)
         if dest.alarm is not None:
             dest.alarm()
 
@@ -126,10 +135,19 @@ class Box(deque):
 
         @raise IndexError: if the box is empty.
         """
-        message = self.popleft()
+        message = self.messages.popleft()
         if self._spaceWaiters is not None:
             self._releaseWaiters()
         return message
+
+    def takeAll(self):
+        """
+        Remove and return every message held, oldest first, as a list.
+        """
+        messages = list(self.messages)
+        self.messages.clear()
+        self._releaseWaiters()
+        return messages
 
     def whenSpace(self):
         """
@@ -162,9 +180,10 @@ class Box(deque):
 
     def _forwardHeld(self):
         dest = self.destination
-        while len(self):
-            dest.append(self.popleft())
-        if len(dest) and dest.alarm is not None:
+        if self.messages:
+            dest.messages.extend(self.messages)
+            self.messages.clear()
+        if dest.messages and dest.alarm is not None:
             dest.alarm()
         if self._spaceWaiters is not None:
             # Waiters on a box that now forwards wait on its destination.
@@ -178,7 +197,7 @@ class Box(deque):
             source._updateDestination()
 
     def _hasRoom(self):
-        return len(self) <= self._limit // 2
+        return len(self.messages) <= self._limit // 2
 
     def _releaseWaiters(self):
         if self._spaceWaiters and self._hasRoom():

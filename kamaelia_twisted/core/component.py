@@ -141,7 +141,7 @@ class Component:
         except KeyError:
             raise KeyError("{} has no outbox named {!r}".format(self.name, boxname)) from None
         if dest.plain:  # unbounded and nobody to wake: the common case, kept short
-            dest.append(message)
+            dest.messages.append(message)
         else:
             dest.deliver(message)
 
@@ -153,7 +153,7 @@ class Component:
         """
         # Box.take, inlined.
         box = self.inboxes[boxname]
-        message = box.popleft()
+        message = box.messages.popleft()
         if box._spaceWaiters is not None:
             box._releaseWaiters()
         return message
@@ -162,13 +162,13 @@ class Component:
         """
         Return how many messages wait in inbox C{boxname}.
         """
-        return len(self.inboxes[boxname])
+        return len(self.inboxes[boxname].messages)
 
     def anyReady(self):
         """
         Tell whether any inbox holds a message.
         """
-        return any(len(box) for box in self.inboxes.values())
+        return any(box.messages for box in self.inboxes.values())
 
     def pause(self):
         """

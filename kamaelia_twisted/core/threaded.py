@@ -94,7 +94,7 @@ class ThreadedComponent(Component):
         Take the oldest message from inbox C{boxname}.
         """
         box = self.inboxes[boxname]
-        message = box.popleft()
+        message = box.messages.popleft()
         if box._spaceWaiters is not None:
             self.reactor.callFromThread(box._releaseWaiters)
         return message
