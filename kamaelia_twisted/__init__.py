@@ -9,16 +9,21 @@ Kamaelia-style components on the Twisted reactor.
     ['hello']
 """
 
-from .chassis import Backplane, Carousel, Graphline, Pipeline, PublishTo, Seq, SubscribeTo
+from .chassis import (Backplane, BackplaneNotFound, Carousel, ComponentPool, Graphline, Pipeline,
+                      PoolExhausted, ProcessPool, PublishTo, Seq, SubscribeTo, TaskFailed, TaskTimedOut,
+                      ThreadPool, WorkerCrashed, WorkerLost)
 from .core.boxes import BoxFull, noSpaceInBox
-from .core.component import Component
+from .core.component import Component, ComponentStopped
 from .core.ipc import errorOccurred, producerFinished, shutdownMicroprocess
+from .core.linkage import BoxAlreadyLinked
+from .core.runtime import Runtime
 from .core.threaded import ThreadedComponent
-from .chassis import ComponentPool, ProcessPool, ThreadPool
 
 __all__ = [
-    "Backplane", "BoxFull", "Carousel", "Component", "Graphline", "Pipeline", "PublishTo",
-    "Seq", "SubscribeTo", "ThreadedComponent", "errorOccurred", "noSpaceInBox",
-    "producerFinished", "shutdownMicroprocess",
+    "Backplane", "Carousel", "Component", "ComponentPool", "Graphline", "Pipeline", "ProcessPool",
+    "PublishTo", "Runtime", "Seq", "SubscribeTo", "ThreadPool", "ThreadedComponent",
+    "errorOccurred", "noSpaceInBox", "producerFinished", "shutdownMicroprocess",
+    # the exceptions users catch
+    "BackplaneNotFound", "BoxAlreadyLinked", "BoxFull", "ComponentStopped", "PoolExhausted",
+    "TaskFailed", "TaskTimedOut", "WorkerCrashed", "WorkerLost",
 ]
-__all__ += ["ComponentPool", "ProcessPool", "ThreadPool"]

@@ -27,8 +27,8 @@ from functools import reduce
 from twisted.internet.endpoints import clientFromString, serverFromString
 from twisted.protocols.wire import Echo
 from twisted.python import usage
-from twisted.python.reflect import ModuleNotFound, ObjectNotFound, namedAny
 
+from ..core.names import namedCallable, requireCallable
 from ..net import ProtocolComponent, SimpleServer
 from ..service import GraphService, makeGraph
 
@@ -232,8 +232,6 @@ def loadGraph(spec, arguments=None):
     if not colon or not where or not name:
         raise usage.UsageError("--graph takes PATH_OR_MODULE:CALLABLE, not {!r}".format(spec))
     factory = _find(where, name)
-    if not callable(factory):
-        raise usage.UsageError("{} is {!r}, not a callable".format(spec, factory))
     try:
         return makeGraph(factory, **(arguments or {}))
     except Exception as error:
@@ -242,26 +240,19 @@ def loadGraph(spec, arguments=None):
 
 def _find(where, name):
     """
-    Return the object called C{name} in the file or module C{where}.
+    Return the callable called C{name} in the file or module C{where}.
     """
+    spec = "{}:{}".format(where, name)
     try:
         if where.endswith(".py") or os.sep in where:
-            return reduce(getattr, name.split("."), _loadFile(where))
-        return _namedAny(where, name)
-    except AttributeError as error:
-        raise usage.UsageError("{}:{}: {}".format(where, name, error)) from None
-
-
-def _namedAny(where, name):
-    try:
-        return namedAny("{}.{}".format(where, name))
-    except (ModuleNotFound, ObjectNotFound):
-        raise usage.UsageError("cannot import module {!r}: no such module".format(where)) from None
-    except AttributeError:
-        raise
-    except Exception as error:
-        raise usage.UsageError("cannot import module {!r}: {}: {}".format(
-            where, type(error).__name__, error)) from error
+            try:
+                found = reduce(getattr, name.split("."), _loadFile(where))
+            except AttributeError as error:
+                raise ValueError("{}: {}".format(spec, error)) from None
+            return requireCallable(spec, found)
+        return namedCallable(spec)
+    except ValueError as error:
+        raise usage.UsageError(str(error)) from None
 
 
 def _loadFile(path):

@@ -2,7 +2,7 @@
 Composition: components made of components.
 """
 
-from .backplane import Backplane, PublishTo, SubscribeTo
+from .backplane import Backplane, BackplaneNotFound, PublishTo, SubscribeTo
 from .carousel import Carousel
 from .componentpool import ComponentPool, PoolExhausted
 from .graphline import Graphline
@@ -14,4 +14,4 @@ from .threadpool import ThreadPool
 
 __all__ = ["Backplane", "Carousel", "Graphline", "Pipeline", "PublishTo", "Seq", "SubscribeTo"]
 __all__ += ["ComponentPool", "ProcessPool", "ThreadPool"]
-__all__ += ["PoolExhausted", "TaskFailed", "TaskTimedOut", "WorkerCrashed", "WorkerLost"]
+__all__ += ["BackplaneNotFound", "PoolExhausted", "TaskFailed", "TaskTimedOut", "WorkerCrashed", "WorkerLost"]

@@ -40,12 +40,12 @@ import sys
 from twisted.internet.defer import DeferredList, DeferredQueue, fail, inlineCallbacks
 
 from .taskpool import TaskPool
-from .tasks import NotStarted, TaskTimedOut, WorkerCrashed, WorkerLost, resolveFunction
+from ..core.names import namedCallable
+from .tasks import NotStarted, TaskTimedOut, WorkerCrashed, WorkerLost
 
-# The exceptions and resolveFunction live in .tasks, shared with the worker side.
+# The exceptions live in .tasks, shared with the worker side.
 __all__ = [
     "NotStarted", "ProcessPool", "TaskTimedOut", "WorkerCrashed", "WorkerLost", "functionName",
-    "resolveFunction",
 ]
 
 PIPELINE = 2
@@ -73,7 +73,7 @@ def functionName(function):
         raise ValueError(
             "worker processes import the function by name, so it must be defined at module level "
             "in an importable module (not __main__, not a lambda or nested function): {!r}".format(name))
-    found = resolveFunction(name)
+    found = namedCallable(name)
     if not isinstance(function, str) and found is not function:
         raise ValueError("{!r} does not import as the function given ({!r})".format(name, function))
     return name

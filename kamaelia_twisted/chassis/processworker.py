@@ -28,7 +28,8 @@ from twisted.protocols import amp
 from twisted.python.failure import Failure
 from twisted.python.reflect import qual
 
-from .tasks import NotStarted, TaskTimedOut, WorkerCrashed, resolveFunction
+from ..core.names import namedCallable
+from .tasks import NotStarted, TaskTimedOut, WorkerCrashed
 
 
 class Chunks(amp.Argument):
@@ -107,7 +108,7 @@ class PoolChild(AMPChild):
 
     def __init__(self, functionName):
         AMPChild.__init__(self)
-        self.function = resolveFunction(functionName)
+        self.function = namedCallable(functionName)
         self._pending = deque()
 
     @Ready.responder

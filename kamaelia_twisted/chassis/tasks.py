@@ -1,17 +1,16 @@
 """
 What the pools share about a task: L{TaskFailed}, the result of an item
-whose work failed; the exceptions it may carry when a worker was lost
-(L{WorkerCrashed}, L{TaskTimedOut}); and L{resolveFunction}, which finds a
-task's function by its C{"package.module:function"} name::
+whose work failed, and the exceptions it may carry when a worker was lost
+(L{WorkerCrashed}, L{TaskTimedOut})::
 
-    from kamaelia_twisted.chassis.tasks import resolveFunction
+    from twisted.python.failure import Failure
+    from kamaelia_twisted.chassis.tasks import TaskFailed, TaskTimedOut
 
-    assert resolveFunction("zlib:crc32")(b"spam") == 1138425661
+    failed = TaskFailed("item", Failure(TaskTimedOut("took too long")))
+    assert failed.failure.check(TaskTimedOut)
 """
 
 from reprlib import repr as shortRepr
-
-from twisted.python.reflect import namedAny
 
 
 class TaskFailed:
@@ -59,21 +58,3 @@ class NotStarted(Exception):
     The worker was lost before it started on the item; the pool sends the
     item again, and this does not count as an attempt.
     """
-
-
-def resolveFunction(name):
-    """
-    Import and return the callable named C{"package.module:function"}.
-
-    @raise ValueError: if it cannot be imported or is not callable.
-    """
-    module, colon, path = name.partition(":")
-    if not colon or not module or not path:
-        raise ValueError('expected "package.module:function", not {!r}'.format(name))
-    try:
-        found = namedAny("{}.{}".format(module, path))
-    except (ImportError, AttributeError, ValueError) as error:
-        raise ValueError("cannot import {!r}: {}".format(name, error)) from error
-    if not callable(found):
-        raise ValueError("{!r} is not callable: {!r}".format(name, found))
-    return found

@@ -26,7 +26,7 @@ from twisted.logger import Logger
 
 from ..chassis.componentpool import PoolExhausted
 from ..core.component import Component
-from ..core.ipc import shutdownMicroprocess
+from ..core.shutdown import askToStop
 from .connection import Connection, ConnectionProtocol
 from ..core.notifier import Notifier
 
@@ -73,8 +73,7 @@ class ComponentProtocol(ConnectionProtocol):
         handler.activate()
 
     def _handlerEnded(self, _):
-        if not self.connection.isDone():
-            self.connection.inboxes["control"].deliver(shutdownMicroprocess(self.handler))
+        askToStop(self.connection, self.handler)
         self._ended(None)
 
     def _ended(self, _):
@@ -98,8 +97,8 @@ class ComponentProtocol(ConnectionProtocol):
         """
         if self.transport is None:
             self._done.fire(None)
-        elif not self.handler.isDone():
-            self.handler.inboxes["control"].deliver(shutdownMicroprocess(self))
+        else:
+            askToStop(self.handler, self)
         return self.whenDone()
 
 
