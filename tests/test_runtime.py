@@ -231,19 +231,24 @@ class RunTests(unittest.TestCase):
     @defer.inlineCallbacks
     def test_warningsLogged(self):
         """
-        run() starts logging: warnings reach stderr, information does not.
+        run() starts logging: warnings reach stderr, information does not,
+        and no event waits in Twisted's buffer for logging to begin.
         """
         child = self.start("""\
+            from twisted.logger import globalLogBeginner
+
+
             class Warner(Component):
                 def main(self):
                     self.log.info("chatter")
                     self.log.warn("a warning")
-                    return 7
+                    # logging has begun: nothing is kept in Twisted's early-log buffer
+                    return globalLogBeginner._temporaryObserver is None
                     yield
 
             graph = Warner()
             """)
         code = yield child.ended
-        self.assertEqual((code, child.out), (0, b"returned 7\n"))
+        self.assertEqual((code, child.out), (0, b"returned True\n"))
         self.assertIn(b"a warning", child.err)
         self.assertNotIn(b"chatter", child.err)
