@@ -280,6 +280,40 @@ class TCPClientTests(unittest.TestCase):
         self.assertRaises(ValueError, TCPClient, "127.0.0.1", 1, endpoint="tcp:host=h:port=1")
 
 
+class ServerOnMemoryReactorTests(unittest.TestCase):
+    """
+    A L{SimpleServer} on a memory reactor: no socket, no real time.
+    """
+
+    def test_handlersRunOnTheServersReactor(self):
+        """
+        Each connection's handler and Connection are the server's children
+        and run on its reactor, not the global one.
+        """
+        memory = MemoryReactorClock()
+        server = SimpleServer(protocol=Echo, port=1500, reactor=memory).activate()
+        memory.advance(0)
+        [(port, factory, _, _)] = memory.tcpServers
+        self.assertEqual(port, 1500)
+        protocol, transport = factory.buildProtocol(None), StringTransport()
+        protocol.makeConnection(transport)
+        protocol.dataReceived(b"hello")
+        memory.advance(0)
+        memory.advance(0)
+        self.assertEqual(transport.value(), b"hello")
+        handler = protocol.handler
+        self.assertIs(handler.reactor, memory)
+        self.assertEqual(set(server.childComponents()), {handler, protocol.connection})
+        protocol.connectionLost(Failure(ConnectionDone()))
+        memory.advance(0)
+        memory.advance(0)
+        self.assertTrue(handler.isDone())
+        self.assertEqual(server.childComponents(), [])
+        server.inboxes["control"].deliver(shutdownMicroprocess())
+        memory.advance(0)
+        self.assertTrue(server.isDone())
+
+
 class TCPClientHalfCloseTests(unittest.TestCase):
     """
     How a L{TCPClient} closes, on a memory reactor and transport.

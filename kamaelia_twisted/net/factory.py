@@ -42,17 +42,21 @@ class ComponentProtocol(ConnectionProtocol):
     @ivar connection: the L{Connection} component of the transport.
     """
 
-    def __init__(self, handler, reactor=None, inboxSize=Connection.defaultInboxSize):
+    def __init__(self, handler, reactor=None, inboxSize=Connection.defaultInboxSize, parent=None):
         """
         @param handler: a L{Component} (or graph) with C{inbox}, C{control},
             C{outbox} and C{signal}.
         @param reactor: the reactor running the L{Connection}.
         @param inboxSize: bound of the handler's inbox and of the messages
             queued for writing (L{None}: unbounded).
+        @param parent: a component (the server) whose children the connection
+            and the handler are while they run, so they run on its reactor;
+            L{None}: they run on their own.
         """
         ConnectionProtocol.__init__(self, Connection(inboxSize=inboxSize, reactor=reactor))
         self.handler = handler
         self.inboxSize = inboxSize
+        self.parent = parent
         self._running = 0
         self._done = Notifier()
 
@@ -69,8 +73,12 @@ class ComponentProtocol(ConnectionProtocol):
         self._running = 2
         connection.whenDone().addBoth(self._ended)
         handler.whenDone().addBoth(self._handlerEnded)
-        connection.activate()
-        handler.activate()
+        for component in (connection, handler):
+            if self.parent is None:
+                component.activate()
+            else:
+                self.parent.addChildren(component)  # activates it
+                component.whenDone().addBoth(lambda _, c=component: self.parent.removeChild(c))
 
     def _handlerEnded(self, _):
         askToStop(self.connection, self.handler)
@@ -112,15 +120,17 @@ class ComponentFactory(Factory):
 
     log = Logger()
 
-    def __init__(self, handlerFactory, reactor=None, inboxSize=Connection.defaultInboxSize):
+    def __init__(self, handlerFactory, reactor=None, inboxSize=Connection.defaultInboxSize, parent=None):
         """
         @param handlerFactory: a callable returning a new component (or graph).
         @param reactor: the reactor running the connections' components.
         @param inboxSize: see L{ComponentProtocol}.
+        @param parent: see L{ComponentProtocol}.
         """
         self.handlerFactory = handlerFactory
         self.reactor = reactor
         self.inboxSize = inboxSize
+        self.parent = parent
         self.connections = set()
 
     def buildProtocol(self, addr):
@@ -138,7 +148,7 @@ class ComponentFactory(Factory):
         except Exception:
             self.log.failure("cannot serve a connection from {addr}", addr=addr)
             return None
-        protocol = ComponentProtocol(handler, self.reactor, self.inboxSize)
+        protocol = ComponentProtocol(handler, self.reactor, self.inboxSize, self.parent)
         protocol.factory = self
         self.connections.add(protocol)
         protocol.whenDone().addCallback(lambda _: self.connections.discard(protocol))

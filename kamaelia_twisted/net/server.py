@@ -28,7 +28,9 @@ class SimpleServer(Component):
     """
     Listen, serving each connection with C{protocol()}.
 
-    A L{producerFinished} or L{shutdownMicroprocess} on C{control} stops
+    Each connection's L{Connection} and handler are the server's children
+    while they run (as in Kamaelia), so they run on its reactor. A
+    L{producerFinished} or L{shutdownMicroprocess} on C{control} stops
     listening, asks every handler to stop, waits until their connections
     have closed and passes the message on on C{signal}.
 
@@ -80,7 +82,7 @@ class SimpleServer(Component):
         return self._listening.when()
 
     def main(self):
-        self.factory = ComponentFactory(self.protocol, self.reactor, self.inboxSize)
+        self.factory = ComponentFactory(self.protocol, self.reactor, self.inboxSize, parent=self)
         try:
             self.listeningPort = yield self.serverEndpoint().listen(self.factory)
         except Exception:
