@@ -24,7 +24,7 @@ from twisted.internet.defer import DeferredList, succeed
 from twisted.internet.protocol import Factory
 from twisted.logger import Logger
 
-from ..chassis.componentpool import PoolExhausted
+from ..chassis import PoolExhausted
 from ..core.component import Component
 from ..core.shutdown import askToStop
 from .connection import Connection, ConnectionProtocol
