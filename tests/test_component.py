@@ -2,10 +2,14 @@
 Tests for L{kamaelia_twisted.core.component}: boxes, links, lifecycle.
 """
 
+import sys
+
 from twisted.internet import defer, reactor, task, threads
 from twisted.trial import unittest
 
-from kamaelia_twisted import BoxFull, Component, errorOccurred, noSpaceInBox, producerFinished, shutdownMicroprocess
+from kamaelia_twisted import (
+    BoxFull, Component, Pipeline, errorOccurred, noSpaceInBox, producerFinished, shutdownMicroprocess,
+)
 from kamaelia_twisted.core.component import ComponentStopped
 from kamaelia_twisted.core.linkage import BoxAlreadyLinked
 from kamaelia_twisted.util import Collect
@@ -370,6 +374,42 @@ class _RunningReactor:
 
 
 class SchedulerTests(unittest.TestCase):
+    def test_sliceLongerThanSwitchInterval(self):
+        """
+        A slice outlasts Python's GIL switch interval, so that threads waiting
+        for the GIL get it during a slice.
+        """
+        from kamaelia_twisted.core.scheduler import Scheduler
+
+        self.assertGreater(Scheduler.sliceSeconds, sys.getswitchinterval())
+
+    def test_busyComponentDoesNotStarveThreads(self):
+        """
+        A thread doing Python work beside a component that never sleeps gets
+        its share of the GIL: it finishes (with a 4 ms slice, 20 rounds took
+        about 30 s here; the timeout below guards against that).
+        """
+        from kamaelia_twisted import ThreadedComponent
+
+        class Busy(Component):
+            def main(self):
+                while not self.dataReady("control"):
+                    yield 1
+
+        class Worker(ThreadedComponent):
+            def main(self):
+                for _ in range(20):
+                    self.send(sum(range(2 * 10 ** 6)))
+                self.send(producerFinished(self), "signal")
+
+        busy, sink = Busy().activate(), Collect()
+        done = Pipeline(Worker(), sink).activate().whenDone()
+        done.addBoth(lambda result: (busy.inboxes["control"].deliver("stop"), result)[1])
+        done.addCallback(lambda _: self.assertEqual(len(sink.collected), 20))
+        return done.addCallback(lambda _: busy.whenDone())
+
+    test_busyComponentDoesNotStarveThreads.timeout = 15
+
     def test_timersFireWhileBusy(self):
         """
         A component that never pauses still lets reactor timers run.
@@ -570,7 +610,7 @@ class StopTests(unittest.TestCase):
         """
         unpause() wakes a threaded component blocked in pause().
         """
-        from kamaelia_twisted import Pipeline, ThreadedComponent
+        from kamaelia_twisted import ThreadedComponent
 
         class Sleeper(ThreadedComponent):
             def main(self):

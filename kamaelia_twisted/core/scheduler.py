@@ -23,10 +23,15 @@ class Scheduler:
     """
     Runs components' generators in slices between reactor iterations.
 
-    @cvar sliceSeconds: longest time a slice runs before yielding to the reactor.
+    @cvar sliceSeconds: longest time a slice runs before yielding to the
+        reactor. It is longer than Python's GIL switch interval
+        (C{sys.getswitchinterval()}, 5 ms): with a shorter slice, the reactor
+        thread gives up the GIL only between slices, in a way that never lets
+        a waiting thread take it, so one component that never sleeps starves
+        every thread (threaded components, Twisted's resolver and thread pool).
     """
 
-    sliceSeconds = 0.004
+    sliceSeconds = 0.01
 
     def __init__(self, reactor):
         """
