@@ -7,7 +7,7 @@ import os
 from twisted.internet import reactor, task
 from twisted.internet.defer import Deferred
 
-from kamaelia_twisted import Component
+from kamaelia_twisted import Component, producerFinished
 from kamaelia_twisted.util import Collect, PureTransformer
 
 
@@ -32,6 +32,21 @@ class Relay(PureTransformer):
     """
     Pass every message from C{inbox} to C{outbox}; end on shutdown.
     """
+
+
+class Burst(Component):
+    """
+    Send C{messages} all at once, then L{producerFinished}: the producer
+    Kamaelia users write, which never waits for room.
+    """
+
+    messages = ()
+
+    def main(self):
+        for message in self.messages:
+            self.send(message)
+        self.send(producerFinished(self), "signal")
+        yield 1
 
 
 class Raiser(Component):

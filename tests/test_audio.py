@@ -148,13 +148,15 @@ class PlaybackTests(AudioDriverMixin, unittest.TestCase):
 
     def test_boundedInbox(self):
         """
-        The player's inbox holds C{inboxSize} chunks, so a fast sender waits.
+        The player's inbox has a capacity of C{inboxSize} chunks: a flow-aware
+        sender sees it full and waits; a plain delivery past it queues.
         """
         player = AudioPlayback(inboxSize=3)
-        self.assertEqual(player.inboxes["inbox"].size, 3)
-        for n in range(3):
+        self.assertEqual(player.inboxes["inbox"].capacity, 3)
+        for n in range(4):
+            self.assertEqual(player.inboxes["inbox"].isFull(), n == 3)
             player.inboxes["inbox"].deliver(PCMChunk(b"\0\0", 8000, 1))
-        self.assertTrue(player.inboxes["inbox"].isFull())
+        self.assertEqual(len(player.inboxes["inbox"]), 4)
 
     def test_formatChange(self):
         """

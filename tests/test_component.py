@@ -127,6 +127,7 @@ class BoxesTests(unittest.TestCase):
         self.assertIs(noSpaceInBox, BoxFull)
         self.assertIn(b.name, str(error))
         self.assertIn("'inbox'", str(error))
+        self.assertIn("whenSpace()", str(error))
         self.assertEqual(list(b.inboxes["inbox"]), [1, 2])
 
     def test_whenSpace(self):

@@ -24,7 +24,7 @@ from kamaelia_twisted import Component, Pipeline, errorOccurred, producerFinishe
 from kamaelia_twisted.net import ComponentFactory, ComponentProtocol, SimpleServer, TCPClient
 from kamaelia_twisted.util import Collect, DataSource
 
-from .helpers import Raiser, Relay
+from .helpers import Burst, Raiser, Relay
 from .nethelpers import (
     Echo, Greeter, HalfCloseEcho, HalfCloser, Recorder, connectPlain, freePort, keeping, listenPlain,
     serveOnLoopback,
@@ -137,6 +137,17 @@ class TCPClientTests(unittest.TestCase):
         yield graph.whenDone()
         received = yield peers[0].done
         self.assertEqual(received, b"".join(chunks))
+
+    @defer.inlineCallbacks
+    def test_burstPastCapacityQueues(self):
+        """
+        A producer that sends 1,000 lines at once, past the client's inbox
+        capacity, is not failed: every line is written (Kamaelia's send).
+        """
+        port, peers = yield listenPlain(self, Recorder)
+        lines = [b"line %d\n" % n for n in range(1000)]
+        yield Pipeline(Burst(messages=lines), TCPClient("127.0.0.1", port)).activate().whenDone()
+        self.assertEqual((yield peers[0].done), b"".join(lines))
 
     @defer.inlineCallbacks
     def test_producerFinishedHalfCloses(self):
@@ -567,7 +578,7 @@ class SimpleServerTests(unittest.TestCase):
     @defer.inlineCallbacks
     def test_handlerIsAGraph(self):
         """
-        A pipeline can serve a connection; the bound goes on the inbox that
+        A pipeline can serve a connection; the capacity goes on the inbox that
         receives the bytes.
         """
         graphs = []
@@ -577,7 +588,7 @@ class SimpleServerTests(unittest.TestCase):
         peer.transport.write(b"through a graph")
         yield peer.whenReceived(15)
         self.assertEqual(bytes(peer.received), b"through a graph")
-        self.assertEqual(graphs[0].childComponents()[0].inboxes["inbox"].size, 4)
+        self.assertEqual(graphs[0].childComponents()[0].inboxes["inbox"].capacity, 4)
         peer.transport.loseConnection()
         yield graphs[0].whenDone()
 

@@ -22,6 +22,7 @@ from kamaelia_twisted.codec import vorbis
 from kamaelia_twisted.codec.oggvorbis import STAGE_SAMPLES, OggVorbisDecoder
 from kamaelia_twisted.core.runtime import Runtime
 from kamaelia_twisted.util import Collect, DataSource
+from tests.helpers import Burst
 from tests.test_oggvorbis import (
     BLOCKSIZES, MONO, RATE, SAMPLE, TINY, audioBomb, fixed, formats, joined, oggPages, randomSizes, readBytes,
     reference, samples, sealed, withIdentification,
@@ -374,6 +375,17 @@ class BackpressureTests(unittest.TestCase):
         self.assertEqual(sink.mostWaiting, 1)
         self.assertTrue(joined(sink.collected) == reference(SAMPLE)[0], "samples differ from ov_read's")
         self.assertIsInstance(sink.shutdown, producerFinished)
+
+    @defer.inlineCallbacks
+    def test_oneByteChunksAtOnce(self):
+        """
+        The whole file sent at once in 1-byte messages, past the decoder's
+        inbox capacity, by a producer that never waits: all of it decodes.
+        """
+        data = readBytes(SAMPLE)
+        sink = Collect()
+        yield Pipeline(Burst(messages=pieces(data, fixed(1))), VorbisDecode(), sink).activate().whenDone()
+        self.assertTrue(joined(sink.collected) == reference(SAMPLE)[0], "samples differ from ov_read's")
 
 
 class VorbisFileInfoTests(unittest.TestCase):

@@ -59,9 +59,9 @@ class AudioPlayback(Component):
 
     Buffering: the component takes a chunk from its inbox while it holds less
     than C{bufferSeconds} of audio, counting what is queued and playing, so it
-    holds at most C{bufferSeconds} plus one chunk; its inbox holds at most
-    C{inboxSize} chunks, and beyond that senders wait (see
-    L{kamaelia_twisted.core.boxes.Box.whenSpace}) or get L{BoxFull}. Playback
+    holds at most C{bufferSeconds} plus one chunk; its inbox has a capacity
+    of C{inboxSize} chunks, beyond which flow-aware senders wait (see
+    L{kamaelia_twisted.core.boxes.Box.whenSpace}). Playback
     starts, and restarts after running dry, once C{prebufferSeconds} are held
     (or the stream has ended), so a live source's jitter is absorbed.
 
@@ -107,7 +107,7 @@ class AudioPlayback(Component):
         self.bufferSeconds = bufferSeconds
         self.prebufferSeconds = prebufferSeconds
         self.segmentSeconds = segmentSeconds
-        self.inboxes["inbox"].setSize(inboxSize)
+        self.inboxes["inbox"].setCapacity(inboxSize)
         self.secondsPlayed = 0.0
         self._pending = deque()
         self._pendingSeconds = 0.0
@@ -137,7 +137,7 @@ class AudioPlayback(Component):
         finally:
             self._closeMixer()
             # Nothing will drain the inbox now: let blocked senders go on.
-            self.inboxes["inbox"].setSize(None)
+            self.inboxes["inbox"].removeBounds()
         self.send(ending, "signal")
         return self.secondsPlayed
 

@@ -217,9 +217,10 @@ class _Queued(Component):
             self.pause()
             yield 1
         handler = self._pool._handOut()
-        bound, inbox = self.inboxes["inbox"].size, handler.inboxes["inbox"]
-        if inbox.size is None and bound is not None:
-            inbox.setSize(bound)
+        held, inbox = self.inboxes["inbox"], handler.inboxes["inbox"]
+        if inbox.size is None and inbox.capacity is None:
+            inbox.setSize(held.size)
+            inbox.setCapacity(held.capacity)
         self.addChildren(handler)
         self.link((self, "inbox"), (handler, "inbox"), passthrough=1)
         self.link((self, "control"), (handler, "control"), passthrough=1)

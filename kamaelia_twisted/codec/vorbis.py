@@ -51,12 +51,12 @@ class VorbisDecode(Component):
 
     def __init__(self, inboxSize=32, reactor=None, **attributes):
         """
-        @param inboxSize: the most messages waiting in C{inbox} (L{None}:
-            no bound).
+        @param inboxSize: the capacity of C{inbox}: flow-aware senders wait
+            while this many messages wait (L{None}: no advice).
         @param reactor: the reactor running the component.
         """
         Component.__init__(self, reactor, **attributes)
-        self.inboxes["inbox"].setSize(inboxSize)
+        self.inboxes["inbox"].setCapacity(inboxSize)
         self.bytesDecoded = 0
         self.secondsDecoded = 0.0
         self._ending = None

@@ -23,7 +23,7 @@ from twisted.internet.defer import Deferred
 
 class BoxFull(Exception):
     """
-    A message was delivered to a bounded box that is full.
+    A message was delivered to a box bounded with L{Box.setSize} that is full.
 
     @ivar box: the full L{Box}.
     """
@@ -31,7 +31,8 @@ class BoxFull(Exception):
     def __init__(self, box):
         Exception.__init__(
             self,
-            "inbox {!r} of {} is full ({} messages)".format(
+            "inbox {!r} of {} is full ({} messages): before sending, wait while the outbox "
+            "isFull() (yield outbox.whenSpace(), or pauseUntilSpace() in a component)".format(
                 box.name, getattr(box.owner, "name", box.owner), box.size
             ),
         )
@@ -54,7 +55,11 @@ class Box:
     @ivar isInbox: whether this is an inbox.
     @ivar messages: the C{deque} of messages held, oldest first; read it, but
         add and remove through the box so bounds and waiters are kept.
-    @ivar size: the most messages the box holds (L{None}: unbounded).
+    @ivar size: the most messages the box holds, a bound L{deliver} enforces
+        (L{None}: unbounded).
+    @ivar capacity: how many messages the box should hold, advice that
+        flow-aware producers honour through L{isFull} and L{whenSpace}; a
+        delivery beyond it still queues (L{None}: no advice).
     @ivar alarm: called on each delivery while set (see L{setAlarm}): how a
         paused owner wakes.
     @ivar plain: unbounded and without an alarm, so that a delivery is a bare
@@ -64,16 +69,16 @@ class Box:
     @ivar sources: the boxes that forward to this one, as a tuple.
     """
 
-    __slots__ = ("owner", "name", "isInbox", "messages", "size", "_limit", "alarm", "plain", "target",
-                 "destination", "sources", "_spaceWaiters")
+    __slots__ = ("owner", "name", "isInbox", "messages", "size", "capacity", "_bound", "_limit", "alarm",
+                 "plain", "target", "destination", "sources", "_spaceWaiters")
 
     def __init__(self, owner, name, isInbox=False):
         self.owner = owner
         self.name = name
         self.isInbox = isInbox
         self.messages = deque()
-        self.size = None
-        self._limit = sys.maxsize
+        self.size = self.capacity = None
+        self._bound = self._limit = sys.maxsize
         self.alarm = None
         self.plain = True
         self.target = None
@@ -95,11 +100,33 @@ class Box:
 
     def setSize(self, size):
         """
-        Bound the box to C{size} messages (L{None} for no bound).
+        Bound the box to C{size} messages (L{None} for no bound): a delivery
+        to it when full raises L{BoxFull}.
         """
         self.size = size
-        self._limit = sys.maxsize if size is None else size
+        self._bound = sys.maxsize if size is None else size
         self.plain = size is None and self.alarm is None
+        self._updateLimit()
+
+    def setCapacity(self, capacity):
+        """
+        Advise producers to hold back once the box holds C{capacity} messages
+        (L{None}: no advice): L{isFull} says so, and L{whenSpace} waits until
+        it is half empty. Deliveries beyond it still queue.
+        """
+        self.capacity = capacity
+        self._updateLimit()
+
+    def removeBounds(self):
+        """
+        Remove the bound and the capacity, releasing the producers waiting
+        for space: for a receiver that will take no more.
+        """
+        self.setSize(None)
+        self.setCapacity(None)
+
+    def _updateLimit(self):
+        self._limit = min(self._bound, sys.maxsize if self.capacity is None else self.capacity)
         self._releaseWaiters()
 
     def setAlarm(self, alarm):
@@ -111,7 +138,8 @@ class Box:
 
     def isFull(self):
         """
-        Tell whether a delivery to this box's destination would raise L{BoxFull}.
+        Tell whether this box's destination is at its capacity or bound: a
+        flow-aware producer waits (L{whenSpace}) before sending more.
         """
         dest = self.destination
         return len(dest.messages) >= dest._limit
@@ -120,10 +148,11 @@ class Box:
         """
         Put C{message} at the end of the chain, waking the receiver.
 
-        @raise BoxFull: if the destination is bounded and full.
+        @raise BoxFull: if the destination is bounded (L{setSize}) and full;
+            a capacity (L{setCapacity}) never raises.
         """
         dest = self.destination
-        if len(dest.messages) >= dest._limit:
+        if len(dest.messages) >= dest._bound:
             raise BoxFull(dest)
         dest.messages.append(message)
         if dest.alarm is not None:
@@ -152,7 +181,8 @@ class Box:
     def whenSpace(self):
         """
         Return a L{Deferred} that fires once this box's destination is at most
-        half full (at once if it is unbounded or already so).
+        half full, counting by its capacity or bound (at once if it has neither
+        or is already so).
         """
         dest = self.destination
         d = Deferred()

@@ -387,7 +387,7 @@ class Component:
             linkage.disconnect()
         self._links = []
         for box in self.inboxes.values():
-            box.setSize(None)  # nobody will make room: release senders waiting for it
+            box.removeBounds()  # nobody will make room: release senders waiting for it
         self._doneNotifier.fire(result)
 
     def _fail(self, failure):

@@ -2,7 +2,7 @@
 L{Inflow}: read-side flow control between a transport and an outbox.
 
 Data a transport receives is delivered on an outbox; when the inbox it lands
-in (bounded with C{setSize}) is full, the transport is paused
+in is at its capacity (or bound), the transport is paused
 (C{pauseProducing}) and data it still hands over is held, until the receiver
 has taken enough for the inbox to be half empty::
 

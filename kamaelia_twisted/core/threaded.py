@@ -24,7 +24,6 @@ from collections import deque
 
 from twisted.python.failure import Failure
 
-from .boxes import BoxFull
 from .component import Component, ComponentStopped
 
 
@@ -122,11 +121,10 @@ class ThreadedComponent(Component):
         while self._pending:
             message, boxname = self._pending[0]
             box = self.outboxes[boxname]
-            try:
-                box.deliver(message)
-            except BoxFull:
+            if box.isFull():
                 box.whenSpace().addCallback(self._deliverPending)
                 return
+            box.deliver(message)
             self._pending.popleft()
             self._slots.release()
         if self._state == "ending":

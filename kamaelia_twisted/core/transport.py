@@ -5,14 +5,14 @@ process's pipes) as a component.
 Bytes the transport receives leave on C{outbox}; bytes sent to C{inbox} are
 written to it. Flow control runs both ways:
 
-  - reading: when the inbox that C{outbox} feeds is bounded and full, the
-    transport stops reading (C{pauseProducing}) until it is half empty, so
+  - reading: when the inbox that C{outbox} feeds is at its capacity (or
+    bound), the transport stops reading (C{pauseProducing}) until it is half empty, so
     a slow receiver slows the writer at the other end down;
   - writing: the component is the transport's push producer; while the
-    transport's buffer is full it stops taking from its C{inbox}, which is
-    bounded (L{TransportComponent.defaultInboxSize} messages), so senders
+    transport's buffer is full it stops taking from its C{inbox}, whose
+    capacity is L{TransportComponent.defaultInboxSize} messages, so senders
     that wait with C{outboxes["outbox"].whenSpace()} pause instead of
-    memory growing.
+    memory growing (a plain C{send} past it queues, as in Kamaelia).
 
 A protocol hands its transport and events to the component, which is
 activated once the transport is attached::
@@ -72,10 +72,11 @@ class TransportComponent(Component):
 
     def __init__(self, inboxSize=defaultInboxSize, **attributes):
         """
-        @param inboxSize: the most messages C{inbox} holds (L{None}: no bound).
+        @param inboxSize: the capacity of C{inbox}, which flow-aware senders
+            honour (L{None}: no advice).
         """
         Component.__init__(self, **attributes)
-        self.inboxes["inbox"].setSize(inboxSize)
+        self.inboxes["inbox"].setCapacity(inboxSize)
         self.transport = None
         self._inflow = None
         self._writePaused = self._closed = self._peerFinishing = False

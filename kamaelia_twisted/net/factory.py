@@ -35,8 +35,9 @@ class ComponentProtocol(ConnectionProtocol):
     """
     Serve one connection with C{handler}, linked to a L{Connection}.
 
-    The handler's inbox is bounded to C{inboxSize} messages (unless it set a
-    bound itself), so a handler slower than its peer pauses the transport.
+    The handler's inbox gets a capacity of C{inboxSize} messages (unless it
+    set a bound or capacity itself), so a handler slower than its peer pauses
+    the transport.
 
     @ivar handler: the component serving the connection.
     @ivar connection: the L{Connection} component of the transport.
@@ -47,8 +48,8 @@ class ComponentProtocol(ConnectionProtocol):
         @param handler: a L{Component} (or graph) with C{inbox}, C{control},
             C{outbox} and C{signal}.
         @param reactor: the reactor running the L{Connection}.
-        @param inboxSize: bound of the handler's inbox and of the messages
-            queued for writing (L{None}: unbounded).
+        @param inboxSize: capacity of the handler's inbox and of the
+            messages queued for writing (L{None}: no advice).
         @param parent: a component (the server) whose children the connection
             and the handler are while they run, so they run on its reactor;
             L{None}: they run on their own.
@@ -67,8 +68,8 @@ class ComponentProtocol(ConnectionProtocol):
         connection.link((handler, "outbox"), (connection, "inbox"))
         connection.link((handler, "signal"), (connection, "control"))
         received = connection.outboxes["outbox"].destination
-        if received.size is None:
-            received.setSize(self.inboxSize)
+        if received.size is None and received.capacity is None:
+            received.setCapacity(self.inboxSize)
         ConnectionProtocol.connectionMade(self)
         self._running = 2
         connection.whenDone().addBoth(self._ended)
