@@ -8,10 +8,11 @@ FOLDER defaults to the images next to this script. With no screen, run it
 with SDL_VIDEODRIVER=dummy. Closing the window ends it.
 """
 
+import argparse
 import os
-import sys
 
 from kamaelia_twisted import Graphline
+from kamaelia_twisted.program import runProgram
 from kamaelia_twisted.ui.pygame import Button, Image
 from kamaelia_twisted.util import Chooser
 
@@ -48,5 +49,11 @@ def slideshow(files):
     )
 
 
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Kamaelia's slideshow: buttons driving a Chooser of images.")
+    parser.add_argument("folder", nargs="?", default=IMAGES, help="a folder of images (default: the examples')")
+    runProgram(slideshow(imageFiles(parser.parse_args(argv).folder)), "slideshow")
+
+
 if __name__ == "__main__":
-    slideshow(imageFiles(sys.argv[1] if len(sys.argv) > 1 else IMAGES)).run()
+    main()

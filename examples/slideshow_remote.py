@@ -20,6 +20,7 @@ from twisted.protocols.basic import LineOnlyReceiver
 
 from kamaelia_twisted import Backplane, Graphline, PublishTo, SubscribeTo
 from kamaelia_twisted.net import ProtocolComponent, SimpleServer
+from kamaelia_twisted.program import runProgram
 from slideshow import IMAGES, imageFiles, slideshow
 
 REMOTE = "SLIDESHOW REMOTE"
@@ -91,9 +92,10 @@ def main(argv):
     if options.interface:
         endpoint += ":interface=" + options.interface
     graph = remoteSlideshow(imageFiles(options.folder), endpoint)
-    graph.components["SERVER"].whenListening().addCallback(
-        lambda port: print("remote control on port", port.getHost().port, flush=True))
-    graph.run()
+    graph.components["SERVER"].whenListening().addCallbacks(
+        lambda port: print("remote control on port", port.getHost().port, flush=True),
+        lambda failure: None)  # runProgram reports it
+    runProgram(graph, "slideshow_remote")
 
 
 if __name__ == "__main__":
