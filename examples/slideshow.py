@@ -28,6 +28,15 @@ def imageFiles(folder):
     return [os.path.join(folder, name) for name in names]
 
 
+def imageFolder(path):
+    """
+    The argparse type of a folder of images: its image files.
+    """
+    if not os.path.isdir(path):
+        raise argparse.ArgumentTypeError("no such folder: {}".format(path))
+    return imageFiles(path)
+
+
 def slideshow(files):
     """
     Return the slideshow's graph over C{files}.
@@ -51,8 +60,9 @@ def slideshow(files):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Kamaelia's slideshow: buttons driving a Chooser of images.")
-    parser.add_argument("folder", nargs="?", default=IMAGES, help="a folder of images (default: the examples')")
-    runProgram(slideshow(imageFiles(parser.parse_args(argv).folder)), "slideshow")
+    parser.add_argument("folder", nargs="?", type=imageFolder, default=IMAGES,
+                        help="a folder of images (default: the examples')")
+    runProgram(slideshow(parser.parse_args(argv).folder), "slideshow")
 
 
 if __name__ == "__main__":
