@@ -18,6 +18,7 @@ import threading
 
 from kamaelia_twisted import Pipeline, ThreadPool
 from kamaelia_twisted.chassis.taskpool import TaskFailed
+from kamaelia_twisted.program import runProgram
 from kamaelia_twisted.util import Collect, DataSource
 
 DEFINITIONS = {
@@ -72,7 +73,7 @@ def main():
     if not os.path.exists(args.database):
         createDatabase(args.database)
     graph, results = lookupGraph(args.database, args.words)
-    graph.run()
+    runProgram(graph, "blocking_service")
     for result in results.collected:
         if isinstance(result, TaskFailed):
             print("{}: failed: {}".format(result.item, result.failure.getErrorMessage()))

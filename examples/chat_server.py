@@ -16,13 +16,14 @@ so every line a user types is published with the user's name, and every line
 published by someone else is sent to the user as C{b"name: line"}.
 """
 
-import sys
+import argparse
 from itertools import count
 
 from twisted.protocols.basic import LineReceiver
 
 from kamaelia_twisted import Backplane, Graphline, PublishTo, SubscribeTo
 from kamaelia_twisted.net import ProtocolComponent, SimpleServer
+from kamaelia_twisted.program import runProgram
 from kamaelia_twisted.util import DataSource, PureTransformer
 
 
@@ -72,5 +73,11 @@ def makeGraph(port="tcp:1501", backplane="CHAT"):
     )
 
 
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="A line-based chat server on a Backplane.")
+    parser.add_argument("endpoint", nargs="?", default="tcp:1501", help="server endpoint (default tcp:1501)")
+    runProgram(makeGraph(parser.parse_args(argv).endpoint), "chat_server")
+
+
 if __name__ == "__main__":
-    makeGraph(*sys.argv[1:2]).run()
+    main()

@@ -16,6 +16,7 @@ import sys
 
 from kamaelia_twisted import Pipeline, ProcessPool
 from kamaelia_twisted.chassis.taskpool import TaskFailed
+from kamaelia_twisted.program import runProgram
 from kamaelia_twisted.util import Collect, DataSource
 
 
@@ -36,7 +37,7 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     graph, results = checksumGraph(args.folder, args.workers)
-    graph.run()
+    runProgram(graph, "checksum_pool")
     for result in results.collected:
         if isinstance(result, TaskFailed):
             print("{}: {}".format(result.item, result.failure.getErrorMessage()), file=sys.stderr)

@@ -10,12 +10,10 @@ interrupted.
 """
 
 import argparse
-import sys
-
-from twisted.internet.error import CannotListenError
 
 from kamaelia_twisted import Component
 from kamaelia_twisted.net import SimpleServer
+from kamaelia_twisted.program import runProgram
 
 
 class EchoProtocol(Component):
@@ -47,11 +45,8 @@ def main(argv=None):
     server = SimpleServer(protocol=EchoProtocol, port=args.port, interface=args.interface)
     server.whenListening().addCallbacks(
         lambda port: print("listening on {0.host}:{0.port}".format(port.getHost()), flush=True),
-        lambda failure: None)
-    try:
-        server.run()
-    except CannotListenError as e:
-        sys.exit("echo_server: {}".format(e))
+        lambda failure: None)  # runProgram reports it
+    runProgram(server, "echo_server")
 
 
 if __name__ == "__main__":

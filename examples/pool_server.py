@@ -14,6 +14,7 @@ import argparse
 
 from kamaelia_twisted import ComponentPool, Graphline
 from kamaelia_twisted.net import SimpleServer
+from kamaelia_twisted.program import runProgram
 from kamaelia_twisted.util import PureTransformer
 
 
@@ -52,9 +53,10 @@ def main():
     parser.add_argument("--queue", type=int, default=4)
     args = parser.parse_args()
     graph, server = poolServer(args.port, args.size, args.limit, args.queue)
-    server.whenListening().addCallback(
-        lambda port: print("listening on 127.0.0.1:{}".format(port.getHost().port), flush=True))
-    graph.run()
+    server.whenListening().addCallbacks(
+        lambda port: print("listening on 127.0.0.1:{}".format(port.getHost().port), flush=True),
+        lambda failure: None)  # runProgram reports it
+    runProgram(graph, "pool_server")
 
 
 if __name__ == "__main__":

@@ -10,10 +10,12 @@ output its outbox. The file is read in blocks as fast as `sort` takes them,
 and a failing command ends the pipeline with its exit status.
 """
 
+import argparse
 import sys
 
 from kamaelia_twisted import Component, Pipeline, errorOccurred
 from kamaelia_twisted.file import ReadFileAdaptor, UnixProcess
+from kamaelia_twisted.program import runProgram
 
 
 class Printer(Component):
@@ -49,10 +51,14 @@ def countLines(filename, out):
     )
 
 
-if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: python examples/process_pipeline.py FILE")
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Count a file's lines with sort and uniq -c, as components.")
+    parser.add_argument("file")
     printer = Printer()
-    countLines(sys.argv[1], printer).run()
+    runProgram(countLines(parser.parse_args(argv).file, printer), "process_pipeline")
     if isinstance(printer.ending, errorOccurred):
         sys.exit(str(printer.ending))
+
+
+if __name__ == "__main__":
+    main()

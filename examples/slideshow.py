@@ -8,10 +8,11 @@ FOLDER defaults to the images next to this script. With no screen, run it
 with SDL_VIDEODRIVER=dummy. Closing the window ends it.
 """
 
+import argparse
 import os
-import sys
 
 from kamaelia_twisted import Graphline
+from kamaelia_twisted.program import runProgram
 from kamaelia_twisted.ui.pygame import Button, Image
 from kamaelia_twisted.util import Chooser
 
@@ -25,6 +26,15 @@ def imageFiles(folder):
     """
     names = sorted(name for name in os.listdir(folder) if name.lower().endswith(EXTENSIONS))
     return [os.path.join(folder, name) for name in names]
+
+
+def imageFolder(path):
+    """
+    The argparse type of a folder of images: its image files.
+    """
+    if not os.path.isdir(path):
+        raise argparse.ArgumentTypeError("no such folder: {}".format(path))
+    return imageFiles(path)
 
 
 def slideshow(files):
@@ -48,5 +58,12 @@ def slideshow(files):
     )
 
 
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Kamaelia's slideshow: buttons driving a Chooser of images.")
+    parser.add_argument("folder", nargs="?", type=imageFolder, default=IMAGES,
+                        help="a folder of images (default: the examples')")
+    runProgram(slideshow(parser.parse_args(argv).folder), "slideshow")
+
+
 if __name__ == "__main__":
-    slideshow(imageFiles(sys.argv[1] if len(sys.argv) > 1 else IMAGES)).run()
+    main()

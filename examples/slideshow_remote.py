@@ -20,7 +20,8 @@ from twisted.protocols.basic import LineOnlyReceiver
 
 from kamaelia_twisted import Backplane, Graphline, PublishTo, SubscribeTo
 from kamaelia_twisted.net import ProtocolComponent, SimpleServer
-from slideshow import IMAGES, imageFiles, slideshow
+from kamaelia_twisted.program import runProgram
+from slideshow import IMAGES, imageFolder, slideshow
 
 REMOTE = "SLIDESHOW REMOTE"
 COMMANDS = ("NEXT", "PREV", "FIRST", "LAST", "SAME")
@@ -83,17 +84,18 @@ def remoteSlideshow(files, endpoint="tcp:1500"):
 
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("folder", nargs="?", default=IMAGES, help="a folder of images")
+    parser.add_argument("folder", nargs="?", type=imageFolder, default=IMAGES, help="a folder of images")
     parser.add_argument("--port", type=int, default=1500, help="the remote control's TCP port")
     parser.add_argument("--interface", default="", help="the address to listen on (default: all)")
     options = parser.parse_args(argv)
     endpoint = "tcp:{}".format(options.port)
     if options.interface:
         endpoint += ":interface=" + options.interface
-    graph = remoteSlideshow(imageFiles(options.folder), endpoint)
-    graph.components["SERVER"].whenListening().addCallback(
-        lambda port: print("remote control on port", port.getHost().port, flush=True))
-    graph.run()
+    graph = remoteSlideshow(options.folder, endpoint)
+    graph.components["SERVER"].whenListening().addCallbacks(
+        lambda port: print("remote control on port", port.getHost().port, flush=True),
+        lambda failure: None)  # runProgram reports it
+    runProgram(graph, "slideshow_remote")
 
 
 if __name__ == "__main__":

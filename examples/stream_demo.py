@@ -16,55 +16,19 @@ printing a summary; it exits with 1 if the stream failed.
 import argparse
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 
-from twisted.logger import (
-    FilteringLogObserver,
-    LogLevel,
-    LogLevelFilterPredicate,
-    globalLogBeginner,
-    textFileLogObserver,
-)
 from twisted.python.failure import Failure
 
 from kamaelia_twisted import Component, shutdownMicroprocess
 from kamaelia_twisted.apps.vorbis import pcmSink, vorbisClient, vorbisServer
-from kamaelia_twisted.codec import vorbisFileInfo
+from kamaelia_twisted.audio import soundDeviceFound
+from kamaelia_twisted.codec import VorbisError, vorbisFileInfo
 from kamaelia_twisted.media import SAMPLE
+from kamaelia_twisted.program import runProgram
 
 DEFAULT_WAV = os.path.join(tempfile.gettempdir(), "kamaelia_stream_demo.wav")
-_PROBE = "import pygame.mixer as m; m.init(); m.quit()"
-
-
-def soundDeviceLikely(environ=os.environ, exists=os.path.exists, platform=sys.platform):
-    """
-    Tell, without touching audio, whether SDL might find a sound device.
-
-    @return: C{True} if C{SDL_AUDIODRIVER} names a driver, or there are ALSA
-        devices, a PulseAudio or PipeWire server, or a desktop OS.
-    """
-    if environ.get("SDL_AUDIODRIVER") or environ.get("PULSE_SERVER") or platform in ("darwin", "win32"):
-        return True
-    runtime = environ.get("XDG_RUNTIME_DIR")
-    sockets = [os.path.join(runtime, name) for name in ("pulse/native", "pipewire-0")] if runtime else []
-    return exists("/dev/snd") or any(exists(path) for path in sockets)
-
-
-def soundDeviceWorks(timeout=10):
-    """
-    Open and close SDL's mixer in a child process, so that a missing or stuck
-    device can neither hang nor clutter this one.
-
-    @return: whether the mixer opened within C{timeout} seconds.
-    """
-    try:
-        probe = subprocess.run([sys.executable, "-c", _PROBE], capture_output=True, timeout=timeout,
-                               env=dict(os.environ, PYGAME_HIDE_SUPPORT_PROMPT="1"))
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return probe.returncode == 0
 
 
 class StatusLine(Component):
@@ -183,19 +147,14 @@ def parseArguments(argv=None):
 def main(argv=None):
     options = parseArguments(argv)
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-    globalLogBeginner.beginLoggingTo([FilteringLogObserver(
-        textFileLogObserver(sys.stderr), [LogLevelFilterPredicate(LogLevel.warn)])],
-        redirectStandardIO=False)
-    if options.wav is None and not (soundDeviceLikely() and soundDeviceWorks()):
+    if options.wav is None and not soundDeviceFound():
         options.wav = DEFAULT_WAV
         print("no sound device: writing the audio to {}".format(options.wav))
     try:
-        summary = StreamDemo(options.file, options.speed, options.wav, options.interval).run()
-    except Exception as error:
+        demo = StreamDemo(options.file, options.speed, options.wav, options.interval)
+    except (OSError, VorbisError) as error:
         sys.exit("stream_demo: {}".format(error))
-    if summary is None:
-        sys.exit("\nstream_demo: interrupted")
-    print(summary)
+    print(runProgram(demo, "stream_demo"))
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import sys
 from kamaelia_twisted.apps.vorbis import vorbisServer
 from kamaelia_twisted.codec import VorbisError, vorbisFileInfo
 from kamaelia_twisted.media import SAMPLE
-
+from kamaelia_twisted.program import runProgram
 
 
 def endpointDescription(port):
@@ -38,14 +38,10 @@ def main(argv=None):
         server = vorbisServer(options.file, endpoint=endpointDescription(options.port), bitrate=bitrate)
     except (OSError, VorbisError, ValueError) as error:
         sys.exit("vorbis_server: {}".format(error))
-    server.whenListening().addCallback(lambda port: print(
-        "serving {} at {} bit/s on port {}".format(options.file, bitrate, port.getHost().port), flush=True))
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        sys.exit(130)
-    except Exception as error:
-        sys.exit("vorbis_server: {}".format(error))
+    server.whenListening().addCallbacks(lambda port: print(
+        "serving {} at {} bit/s on port {}".format(options.file, bitrate, port.getHost().port), flush=True),
+        lambda failure: None)  # runProgram reports it
+    runProgram(server, "vorbis_server")
 
 
 if __name__ == "__main__":

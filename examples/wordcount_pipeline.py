@@ -8,10 +8,10 @@ thread), splits lines into words, counts them, and prints the busiest words.
 """
 
 import argparse
-import sys
 from collections import Counter
 
 from kamaelia_twisted import Component, Pipeline, ThreadedComponent, producerFinished
+from kamaelia_twisted.program import runProgram
 
 
 class LineReader(ThreadedComponent):
@@ -82,10 +82,7 @@ def main():
     parser.add_argument("--top", type=int, default=10)
     args = parser.parse_args()
     pipeline, tally = wordCount(args.filename)
-    try:
-        pipeline.run()
-    except OSError as error:
-        sys.exit("wordcount: {}".format(error))
+    runProgram(pipeline, "wordcount_pipeline")
     for word, count in tally.counts.most_common(args.top):
         print("{:>6}  {}".format(count, word))
 

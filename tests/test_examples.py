@@ -1,14 +1,18 @@
 """
-The core examples, run as real programs.
+The core examples, run as real programs, and what every example does as a
+program: answer C{--help}, and report a port in use in one line.
 """
 
 import os
 import sys
 
-from twisted.internet import utils
+from twisted.internet import defer, reactor, utils
+from twisted.internet.protocol import Factory, Protocol
 from twisted.trial import unittest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from tests.children import ROOT, childEnvironment, runChild
+
+EXAMPLES = os.path.join(ROOT, "examples")
 
 
 def runExample(name, *args):
@@ -68,3 +72,77 @@ class CoreExampleTests(unittest.TestCase):
     def test_processPipelineMissingFile(self):
         d = runExample("process_pipeline.py", os.path.abspath(self.mktemp()))
         return d.addCallback(lambda result: self.assertEqual(result, ("", 1)))
+
+
+class ProgramTests(unittest.TestCase):
+    """
+    Every example behaves like a command-line program.
+    """
+
+    @defer.inlineCallbacks
+    def test_help(self):
+        """
+        Every program in examples/ answers C{--help} with its usage and exit
+        status 0. poolwork.py is left out: it is not a program but the module
+        of work functions that the pool examples' worker processes import.
+        slideshow.py and echo_graph.py are imported by others too (by
+        slideshow_remote.py and by twistd) but are also programs, so they are in.
+        """
+        names = sorted(name for name in os.listdir(EXAMPLES) if name.endswith(".py") and name != "poolwork.py")
+        self.assertIn("vorbis_client.py", names)
+        wrong = []
+        for name in names:
+            child, code = yield runChild(self, [os.path.join("examples", name), "--help"])
+            if code != 0 or not child.out.startswith(b"usage: " + name.encode()):
+                wrong.append((name, code, child.out[:80], child.err[-300:]))
+        self.assertEqual(wrong, [])
+
+
+class PortInUseTests(unittest.TestCase):
+    """
+    A server example given a port that is in use says so in one line on
+    stderr and exits with status 1, without a traceback.
+    """
+
+    def holdPort(self):
+        """
+        Listen on a loopback port until the test ends; return its number.
+        """
+        port = reactor.listenTCP(0, Factory.forProtocol(Protocol), interface="127.0.0.1")
+        self.addCleanup(port.stopListening)
+        return port.getHost().port
+
+    @defer.inlineCallbacks
+    def assertPortInUse(self, name, *args, env=None):
+        """
+        Run C{examples/name} with C{args} (C{{port}} in them is replaced by a
+        port in use) and check that it fails in one line.
+        """
+        port = self.holdPort()
+        args = [arg.format(port=port) for arg in args]
+        child, code = yield runChild(self, [os.path.join("examples", name)] + args, env)
+        err = child.err.decode()
+        self.assertEqual(code, 1, err)
+        self.assertEqual(len(err.splitlines()), 1, err)
+        self.assertRegex(err, r"^{}: Couldn't listen on .*:{}: .*Address already in use".format(
+            name[:-len(".py")], port))
+
+    def test_echoServer(self):
+        return self.assertPortInUse("echo_server.py", "--port", "{port}")
+
+    def test_echoGraph(self):
+        return self.assertPortInUse("echo_graph.py", "tcp:{port}:interface=127.0.0.1")
+
+    def test_chatServer(self):
+        return self.assertPortInUse("chat_server.py", "tcp:{port}:interface=127.0.0.1")
+
+    def test_poolServer(self):
+        return self.assertPortInUse("pool_server.py", "--port", "{port}")
+
+    def test_vorbisServer(self):
+        return self.assertPortInUse("vorbis_server.py", "--port", "tcp:{port}:interface=127.0.0.1")
+
+    def test_slideshowRemote(self):
+        env = childEnvironment(SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
+        return self.assertPortInUse("slideshow_remote.py", "--port", "{port}", "--interface", "127.0.0.1",
+                                    env=env)

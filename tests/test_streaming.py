@@ -5,16 +5,17 @@ twistd commands run as real programs. Every WAV written must hold exactly
 the samples libvorbisfile's C{ov_read} gives for the file.
 """
 
-import importlib.util
 import os
 import wave
 
-from twisted.internet import defer
+from twisted.internet import defer, reactor
+from twisted.internet.task import deferLater
 from twisted.trial import unittest
 
 from kamaelia_twisted import Component, producerFinished, shutdownMicroprocess
 from kamaelia_twisted.apps.vorbis import pcmSink, vorbisClient, vorbisServer
 from kamaelia_twisted.audio import AudioPlayback
+from kamaelia_twisted.audio.device import soundDeviceLikely
 from kamaelia_twisted.codec import VorbisFormatError, VorbisTruncatedError
 from kamaelia_twisted.file import ReadFileAdaptor
 from kamaelia_twisted.media import SAMPLE
@@ -258,7 +259,7 @@ class DemoTests(unittest.TestCase):
         self.assertIn("README.md is not an Ogg Vorbis file", child.err.decode())
 
 
-class ExampleTests(unittest.TestCase):
+class ExampleTests(ServerMixin, unittest.TestCase):
     """examples/vorbis_server.py and examples/vorbis_client.py, run as programs."""
 
     @defer.inlineCallbacks
@@ -280,6 +281,55 @@ class ExampleTests(unittest.TestCase):
         child, code = yield runChild(self, [CLIENT, "--port", str(port), "--wav", path])
         self.assertEqual(code, 1)
         self.assertIn("vorbis_client: Connection was refused", child.err.decode())
+
+    @defer.inlineCallbacks
+    def test_clientWithoutSoundDevice(self):
+        """
+        With no sound device in sight, the client says so and writes a WAV
+        file in the temporary directory, as the demo does.
+        """
+        if os.path.exists("/dev/snd"):
+            raise unittest.SkipTest("this machine has ALSA devices")
+        port = yield self.serve(vorbisServer(SAMPLE, endpoint=LOOPBACK, speed=50))
+        tmp = os.path.abspath(self.mktemp())
+        os.makedirs(tmp)
+        env = childEnvironment(SDL_AUDIODRIVER=None, PULSE_SERVER=None, XDG_RUNTIME_DIR=None, TMPDIR=tmp)
+        child, code = yield runChild(self, [CLIENT, "--port", str(port)], env)
+        self.assertEqual(code, 0, child.err)
+        path = os.path.join(tmp, "kamaelia_vorbis_client.wav")
+        self.assertIn("no sound device: writing the audio to {}".format(path), child.out.decode())
+        self.assertTrue(readWav(path) == reference(SAMPLE), "the WAV differs from ov_read's samples")
+
+    @defer.inlineCallbacks
+    def test_clientInterrupted(self):
+        """
+        Ctrl-C of a client writing a WAV file mid-stream exits with status
+        130 and leaves a complete WAV file: its header counts exactly the
+        frames it holds, which are the stream's first samples.
+        """
+        server = spawn(self, [SERVER, "--port", LOOPBACK])
+        port = (yield server.whenOutput(rb"on port (\d+)")).group(1).decode()
+        path = os.path.abspath(self.mktemp())
+        client = spawn(self, [CLIENT, "--port", port, "--wav", path])
+        samples, rate, channels = reference(SAMPLE)
+        threeSeconds = 3 * rate * channels * 2
+        while not client.ended.called and not (os.path.exists(path) and os.path.getsize(path) > threeSeconds):
+            yield deferLater(reactor, 0.1, lambda: None)
+        self.assertFalse(client.ended.called, client.err)
+        client.transport.signalProcess("INT")
+        self.assertEqual((yield client.ended), 130, client.err)
+        self.assertNotIn(b"Traceback", client.err)
+        with open(path, "rb") as f:
+            data = f.read()
+        dataLength = len(data) - (data.index(b"data") + 8)
+        with wave.open(path, "rb") as wav:
+            frameSize = wav.getnchannels() * wav.getsampwidth()
+            self.assertEqual(wav.getnframes() * frameSize, dataLength)
+            self.assertGreater(wav.getnframes(), 3 * rate)
+            self.assertTrue(wav.readframes(wav.getnframes()) == samples[:dataLength],
+                            "the WAV differs from the start of ov_read's samples")
+        server.transport.signalProcess("INT")
+        self.assertEqual((yield server.ended), 130)
 
 
 class TwistdTests(ServerMixin, unittest.TestCase):
@@ -320,15 +370,10 @@ class TwistdTests(ServerMixin, unittest.TestCase):
 
 
 class SoundDeviceLikelyTests(unittest.TestCase):
-    """How the demo guesses, without touching audio, whether SDL can find a sound device."""
-
-    def setUp(self):
-        spec = importlib.util.spec_from_file_location("stream_demo", DemoTests.demo)
-        self.demo = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(self.demo)
+    """How the demo and the client guess, without touching audio, whether SDL can find a sound device."""
 
     def likely(self, environ, paths=(), platform="linux"):
-        return self.demo.soundDeviceLikely(environ, exists=lambda path: path in paths, platform=platform)
+        return soundDeviceLikely(environ, exists=lambda path: path in paths, platform=platform)
 
     def test_headless(self):
         self.assertFalse(self.likely({}))

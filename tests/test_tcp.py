@@ -5,7 +5,6 @@ Tests for the TCP components: TCPClient, SimpleServer, ComponentFactory.
 import os
 import signal
 import re
-import sys
 
 from twisted.internet import defer, reactor
 from twisted.internet.endpoints import TCP4ClientEndpoint, serverFromString
@@ -13,7 +12,7 @@ from twisted.internet.error import (
     CannotListenError, ConnectionAborted, ConnectionDone, ConnectionLost, ConnectionRefusedError,
 )
 from twisted.internet.interfaces import IHalfCloseableDescriptor
-from twisted.internet.protocol import ProcessProtocol, Protocol
+from twisted.internet.protocol import Protocol
 from twisted.internet.task import Clock
 from twisted.internet.testing import MemoryReactorClock, StringTransport
 from twisted.python.failure import Failure
@@ -24,13 +23,12 @@ from kamaelia_twisted import Component, Pipeline, errorOccurred, producerFinishe
 from kamaelia_twisted.net import ComponentFactory, ComponentProtocol, SimpleServer, TCPClient
 from kamaelia_twisted.util import Collect, DataSource
 
+from .children import spawn
 from .helpers import Burst, Raiser, Relay
 from .nethelpers import (
     Echo, Greeter, HalfCloseEcho, HalfCloser, Recorder, connectPlain, freePort, keeping, listenPlain,
     serveOnLoopback,
 )
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def greeter(greeting):
@@ -643,24 +641,27 @@ class EchoExampleTests(unittest.TestCase):
     """
 
     def start(self, name, *args):
-        script = _Script()
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT] + sys.path))
-        reactor.spawnProcess(script, sys.executable, [sys.executable, os.path.join(ROOT, "examples", name)]
-                             + list(args), env=env, path=ROOT)
-        self.addCleanup(script.stop)
-        return script
+        return spawn(self, [os.path.join("examples", name)] + list(args))
+
+    @defer.inlineCallbacks
+    def startServer(self):
+        """
+        Start echo_server.py on a free loopback port; fire with it and the port.
+        """
+        server = self.start("echo_server.py", "--port", "0")
+        listening = yield server.whenOutput(rb"listening on 127\.0\.0\.1:(\d+)\n")
+        return server, listening.group(1).decode()
 
     @defer.inlineCallbacks
     def test_echoServerAndClient(self):
-        server = self.start("echo_server.py", "--port", "0")
-        listening = yield server.whenPrinted(rb"listening on 127\.0\.0\.1:(\d+)\n")
-        client = self.start("echo_client.py", "--port", listening.group(1).decode())
+        server, port = yield self.startServer()
+        client = self.start("echo_client.py", "--port", port)
         for line in [b"hello\n", b"world\n"]:
             client.transport.write(line)
-            yield client.whenPrinted(re.escape(line))
+            yield client.whenOutput(re.escape(line))
         client.transport.closeStdin()
         self.assertEqual((yield client.ended), 0)
-        self.assertEqual(client.output, b"hello\nworld\n")
+        self.assertEqual(client.out, b"hello\nworld\n")
         server.transport.signalProcess("TERM")
         self.assertEqual((yield server.ended), 128 + signal.SIGTERM)  # stopped in order, then exit status 143
 
@@ -670,15 +671,32 @@ class EchoExampleTests(unittest.TestCase):
         C{printf 'a\\n' | echo_client.py}: the end of input shuts the write
         side, and the answer is still printed before the client ends.
         """
-        server = self.start("echo_server.py", "--port", "0")
-        listening = yield server.whenPrinted(rb"listening on 127\.0\.0\.1:(\d+)\n")
-        client = self.start("echo_client.py", "--port", listening.group(1).decode())
+        server, port = yield self.startServer()
+        client = self.start("echo_client.py", "--port", port)
         client.transport.write(b"a\n")
         client.transport.closeStdin()
         self.assertEqual((yield client.ended), 0)
-        self.assertEqual(client.output, b"a\n")
+        self.assertEqual(client.out, b"a\n")
         server.transport.signalProcess("TERM")
         self.assertEqual((yield server.ended), 128 + signal.SIGTERM)
+
+    @defer.inlineCallbacks
+    def test_interruptWhileReading(self):
+        """
+        Ctrl-C while the client waits for input ends both programs quietly
+        with exit status 130: no traceback, and no crash of the interpreter
+        over a thread blocked reading standard input.
+        """
+        server, port = yield self.startServer()
+        client = self.start("echo_client.py", "--port", port)
+        client.transport.write(b"hello\n")
+        yield client.whenOutput(rb"hello\n")
+        client.transport.signalProcess("INT")
+        self.assertEqual((yield client.ended), 130, client.err)
+        self.assertEqual(client.err, b"")
+        server.transport.signalProcess("INT")
+        self.assertEqual((yield server.ended), 130, server.err)
+        self.assertEqual(server.err, b"")
 
     @defer.inlineCallbacks
     def test_echoClientRefused(self):
@@ -686,49 +704,7 @@ class EchoExampleTests(unittest.TestCase):
         client = self.start("echo_client.py", "--port", str(port))
         client.transport.closeStdin()
         self.assertEqual((yield client.ended), 1)
-        self.assertIn(b"echo_client: Connection was refused", client.errors)
-
-
-class _Script(ProcessProtocol):
-    """
-    A running program: its output kept, C{ended} fired with its exit code.
-    """
-
-    def __init__(self):
-        self.output = self.errors = b""
-        self.ended = defer.Deferred()
-        self._waiters = []
-
-    def whenPrinted(self, pattern):
-        """
-        Return a L{Deferred} fired with the match once C{pattern} is in the output.
-        """
-        d = defer.Deferred()
-        self._waiters.append((re.compile(pattern), d))
-        self._check()
-        return d
-
-    def outReceived(self, data):
-        self.output += data
-        self._check()
-
-    def errReceived(self, data):
-        self.errors += data
-
-    def _check(self):
-        for waiter in list(self._waiters):
-            match = waiter[0].search(self.output)
-            if match:
-                self._waiters.remove(waiter)
-                waiter[1].callback(match)
-
-    def processEnded(self, reason):
-        self.ended.callback(reason.value.exitCode)
-
-    def stop(self):
-        if not self.ended.called:
-            self.transport.signalProcess("KILL")
-        return self.ended
+        self.assertIn(b"echo_client: Connection was refused", client.err)
 
 
 class _Hanging:
