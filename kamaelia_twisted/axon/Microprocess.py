@@ -9,6 +9,10 @@ our core components. Axon's generators may yield:
   - a L{Deferred}: resume with its result (or its exception raised), as our
     components do.
 
+A C{RuntimeError} that ends C{main} ends the microprocess normally, with a
+warning logged, as Axon takes it (Kamaelia's code on Python 3 raises some at
+shutdown); any other exception ends it as failed.
+
     from kamaelia_twisted.axon.Ipc import WaitComplete
     from kamaelia_twisted.axon.Microprocess import microprocess
 
@@ -35,6 +39,7 @@ from twisted.python.threadable import isInIOThread
 from ..core.component import Component
 from .Box import asPostbox
 from .CoordinatingAssistantTracker import coordinatingassistanttracker
+from .debug import debug
 from .idGen import numId
 from .Ipc import WaitComplete, newComponent
 from .Scheduler import scheduler
@@ -71,6 +76,8 @@ class microprocess(Component):
         self.init = 1
         self.scheduler = None
         self.tracker = coordinatingassistanttracker.getcat()
+        if "debugger" not in self.__dict__:
+            self.debugger = debug()
         self._stopRequested = self._activated = False
         for box in list(self.inboxes.values()) + list(self.outboxes.values()):
             asPostbox(box)
@@ -121,10 +128,14 @@ class microprocess(Component):
                     continue
                 except Exception as e:
                     stack.pop()
-                    if not stack:
+                    if stack:
+                        resume, error = None, e
+                        continue
+                    if not isinstance(e, RuntimeError):
                         raise
-                    resume, error = None, e
-                    continue
+                    self.log.warn("{name} ended with {error!r}, which Axon takes as an exit", name=self.name,
+                                  error=e)
+                    return
                 resume = error = None
                 if isinstance(value, WaitComplete):
                     stack.append(value.args[0])

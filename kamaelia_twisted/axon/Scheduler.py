@@ -17,7 +17,9 @@ The stepping itself is the core's L{Scheduler<kamaelia_twisted.core.scheduler.Sc
     scheduler.run.runThreads()
 
 A component that raises ends the run, and C{runThreads} raises what it
-raised, as Axon's does.
+raised, as Axon's does; first the other microprocesses are asked to stop
+(and are stopped if they have not within C{Runtime.stopGrace} seconds), so
+that what is under way reaches its destination.
 """
 
 import threading
@@ -25,7 +27,7 @@ import threading
 from twisted.python.failure import Failure
 
 from ..core.component import Component
-from ..core.shutdown import askToStop
+from ..core.shutdown import askToStop, shutDown
 
 __all__ = ["scheduler"]
 
@@ -134,8 +136,9 @@ class scheduler(object):
 
 class _Watcher(Component):
     """
-    Ends when the scheduler has no microprocess left; fails with the first
-    failure of one. Asked to stop, it asks each of them.
+    Ends when the scheduler has no microprocess left. After the first
+    failure of one it stops the others and fails with it. Asked to stop, it
+    asks each of them.
     """
 
     def __init__(self, scheduler, reactor=None):
@@ -149,7 +152,8 @@ class _Watcher(Component):
         tracked = self._tracked
         while tracked.threads or tracked.extra:
             if tracked._failure is not None:
-                tracked._failure.raiseException()
+                yield shutDown(self.childComponents(), self.runtime.stopGrace, self.reactor, self)
+                break
             if self.checkShutdown():
                 for mprocess in tracked.listAllThreads():
                     askToStop(mprocess, self)

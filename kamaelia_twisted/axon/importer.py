@@ -35,12 +35,14 @@ class AxonFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         return importlib.util.spec_from_loader(fullname, self)
 
     def create_module(self, spec):
-        return importlib.import_module(PACKAGE + spec.name[len("Axon"):])
+        module = importlib.import_module(PACKAGE + spec.name[len("Axon"):])
+        spec.loader_state = module.__spec__
+        return module
 
     def exec_module(self, module):
         # Already run under its own name; the import system gave it the
-        # alias's spec, which it keeps its own.
-        module.__spec__ = importlib.util.find_spec(module.__name__)
+        # alias's spec: it keeps its own.
+        module.__spec__ = module.__spec__.loader_state
 
 
 _finder = AxonFinder()
