@@ -463,3 +463,13 @@ class RunnerTests(unittest.TestCase):
             self.assertEqual((out, code), (b"HELLO\n", 0), err)
 
         return self.runScript(self.script(HANDLE)).addCallback(check)
+
+    def test_example(self):
+        """
+        The example of doc/kamaelia.md, as the page shows it.
+        """
+        def check(result):
+            out, err, code = result
+            self.assertEqual((out, code), (b"Kamaelia\non\nTwisted\n", 0), err)
+
+        return self.runScript("examples/kamaelia_hello.py", "Kamaelia", "on", "Twisted").addCallback(check)
