@@ -18,6 +18,7 @@ L{BusyRetry}.
 
 import copy
 import threading
+from contextlib import contextmanager
 
 __all__ = ["Store", "Value", "Collection", "ConcurrentUpdate", "BusyRetry"]
 
@@ -76,10 +77,14 @@ class Store(object):
         self.store = {}
         self.lock = threading.Lock()
 
+    @contextmanager
     def _locked(self):
         if not self.lock.acquire(False):
             raise BusyRetry()
-        return self.lock
+        try:
+            yield
+        finally:
+            self.lock.release()
 
     def _copy(self, key):
         if key not in self.store:
