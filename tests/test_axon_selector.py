@@ -415,13 +415,17 @@ class EndingTests(SelectorTestCase):
     def test_registerWithTracker(self):
         """
         L{register} starts a selector under the names Kamaelia's
-        C{Selector.getSelectorServices} looks up; a second one is refused.
+        C{Selector.getSelectorServices} looks up; registering again gives the
+        same one; another selector registered there is not replaced.
         """
         tracker = Tracker()
         selector = register(tracker)
         self.assertEqual(tracker.services, {"selector": (selector, "notify"),
                                             "selectorshutdown": (selector, "control")})
-        self.assertRaises(ValueError, register, tracker)
+        self.assertIs(register(tracker), selector)
+        other = Tracker()
+        other.registerService("selector", Client(), "inbox")
+        self.assertRaises(ValueError, register, other)
         self.assertFalse(selector.isDone())
         selector.inboxes["control"].deliver(shutdownMicroprocess())
         yield selector.whenDone()

@@ -58,10 +58,18 @@ def register(tracker, reactor=None):
     @param tracker: an Axon C{coordinatingassistanttracker}.
     @param reactor: the L{IReactorFDSet} to watch descriptors with (default:
         the global reactor).
-    @return: the active L{ReactorSelector}.
-    @raise: what C{tracker.registerService} raises when a selector is already
+    @return: the active L{ReactorSelector}; the one C{tracker} gives out
+        already, if it does.
+    @raise: what C{tracker.registerService} raises when another selector is
         registered (Axon's C{ServiceAlreadyExists}).
     """
+    try:
+        registered = tracker.retrieveService("selector")[0]
+    except KeyError:
+        pass
+    else:
+        if isinstance(registered, ReactorSelector) and not registered.isDone():
+            return registered
     selector = ReactorSelector(reactor=reactor)
     for name, boxname in SERVICES:
         tracker.registerService(name, selector, boxname)
