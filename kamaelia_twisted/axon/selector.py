@@ -1,0 +1,349 @@
+"""
+Kamaelia's selector service on the reactor: descriptors watched by Twisted, no
+thread polling C{select()}.
+
+Kamaelia's TCP, UDP and server components ask a selector service (found
+through Axon's coordinating assistant tracker under C{"selector"} and
+C{"selectorshutdown"}) to tell them when a socket is ready, by sending
+C{newReader}, C{newWriter}, C{newExceptional}, C{removeReader}, ... to its
+C{"notify"} inbox. L{ReactorSelector} accepts those requests as Kamaelia's
+C{Selector} does and hands the descriptors to the reactor (C{IReactorFDSet});
+L{register} makes it the service a tracker gives out, so Kamaelia's threaded
+C{Selector} is never started::
+
+    import socket
+    from twisted.internet import reactor
+    from kamaelia_twisted.axon.selector import ReactorSelector
+
+    selector = ReactorSelector().activate()
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    # A Kamaelia component sends, to (selector, "notify"):
+    #   newReader(self, ((self, "newconnection"), listener))
+    # and gets C{listener} in its "newconnection" inbox once a peer connects.
+"""
+
+import os
+
+from twisted.internet.interfaces import IReadDescriptor, IWriteDescriptor
+from zope.interface import implementer
+
+from ..core.boxes import BoxFull
+from ..core.component import Component
+from ..core.ipc import isShutdown
+from ..core.linkage import Linkage
+
+READ, WRITE, EXCEPTIONAL = 0, 1, 2
+_KINDS = ("reading", "writing", "exceptional conditions")
+
+# Kamaelia.IPC's requests, by class name: this module must not import Kamaelia
+# (nor Axon), which resolve through the Axon layer once it is installed.
+_REQUESTS = {
+    "newReader": (READ, True), "newWriter": (WRITE, True), "newExceptional": (EXCEPTIONAL, True),
+    "removeReader": (READ, False), "removeWriter": (WRITE, False), "removeExceptional": (EXCEPTIONAL, False),
+}
+
+# The names Kamaelia's Selector.getSelectorServices looks up, and the inbox of each.
+SERVICES = (("selector", "notify"), ("selectorshutdown", "control"))
+
+
+def register(tracker, reactor=None):
+    """
+    Start a L{ReactorSelector} and register it with C{tracker} under the names
+    Kamaelia's C{Selector.getSelectorServices} looks up (C{"selector"}: its
+    C{notify} inbox; C{"selectorshutdown"}: its C{control} inbox), so that
+    Kamaelia's components use it and never start their own.
+
+    @param tracker: an Axon C{coordinatingassistanttracker}.
+    @param reactor: the L{IReactorFDSet} to watch descriptors with (default:
+        the global reactor).
+    @return: the active L{ReactorSelector}; the one C{tracker} gives out
+        already, if it does.
+    @raise: what C{tracker.registerService} raises when another selector is
+        registered (Axon's C{ServiceAlreadyExists}).
+    """
+    try:
+        registered = tracker.retrieveService("selector")[0]
+    except KeyError:
+        pass
+    else:
+        if isinstance(registered, ReactorSelector) and not registered.isDone():
+            return registered
+    selector = ReactorSelector(reactor=reactor)
+    for name, boxname in SERVICES:
+        tracker.registerService(name, selector, boxname)
+    selector.trackedBy(tracker)
+    return selector.activate()
+
+
+class ReactorSelector(Component):
+    """
+    Kamaelia's selector service, driven by the reactor.
+
+    A request C{newReader(caller, ((component, boxname), selectable))} (a
+    socket, a file, anything with C{fileno()}, or a descriptor number) makes
+    the reactor watch C{selectable}; once it is readable, C{selectable} itself
+    is delivered to C{component}'s inbox C{boxname} and the request is done:
+    as with Kamaelia's C{Selector}, each notification is one-shot, and the
+    component asks again when it wants to hear more. C{newWriter} is the same
+    for writing. While a request for an event is pending, later ones for the
+    same selectable and event are ignored; C{removeReader(caller, selectable)}
+    (C{removeWriter}, C{removeExceptional}) withdraws one, whether or not it
+    has fired. A descriptor the reactor reports lost notifies every request
+    pending on it, as C{select()} reports such a descriptor ready: the
+    component's own C{recv} or C{send} then finds the error.
+
+    Like C{select()}, this is level-triggered, at most once per reactor
+    iteration: a notified request has left the reactor, so a component that
+    asks again without reading is told again after the reactor's next poll,
+    never in a loop that starves other I/O.
+
+    The reactor watches a duplicate of each descriptor, closed once no request
+    is pending on it: Kamaelia's components close their socket before asking
+    to stop watching it, and a reactor must never be left holding a closed
+    descriptor number that the system may give to the next socket.
+
+    Differences from Kamaelia's C{Selector}: exceptional conditions (C{select()}'s
+    third list: out-of-band data) are not watched, as the reactor offers no
+    such event; C{newExceptional} requests are held and notified only when the
+    reactor reports the descriptor lost. A request for a descriptor that
+    cannot be watched (closed, not a descriptor) or a reply inbox that does
+    not exist is refused with an error in the log, where Kamaelia's
+    C{Selector} fails on every later C{select()}. An idle selector costs
+    nothing, so it does not end after a few idle seconds as Kamaelia's does.
+
+    Ending: Axon's C{shutdown} on C{control} (what Kamaelia's C{TCPServer}
+    sends when it stops) retires it as it retires Kamaelia's: it leaves the
+    tracker, to a fresh L{ReactorSelector}, serves what is pending, and ends
+    once nothing is, its C{notify} inbox then forwarding to its successor.
+    L{producerFinished} or L{shutdownMicroprocess} (as
+    L{askToStop<kamaelia_twisted.core.shutdown.askToStop>} sends) end it at
+    once: every descriptor leaves the reactor and nothing replaces it in the
+    tracker. However it ends, nothing of it is left in the reactor.
+    """
+
+    Inboxes = {
+        "inbox": "Not used",
+        "control": "Axon's shutdown: retire once idle; shutdownMicroprocess or producerFinished: end now",
+        "notify": "Kamaelia.IPC's newReader, newWriter, newExceptional, removeReader, ... requests",
+    }
+    Outboxes = {"outbox": "Not used", "signal": "Not used"}
+
+    def __init__(self, reactor=None):
+        """
+        @param reactor: the L{IReactorFDSet} to watch descriptors with
+            (default: the global reactor).
+        """
+        Component.__init__(self, reactor=reactor)
+        self._watches = {}
+        self._tracker = None
+        self._successor = None
+        self._retiring = False
+        self._ending = False
+
+    def trackedBy(self, tracker):
+        """
+        Record that C{tracker} gives this selector out (as Kamaelia's
+        C{Selector.setSelectorServices} tells its selector), so it leaves the
+        tracker when it retires or ends.
+        """
+        self._tracker = tracker
+
+    def watching(self):
+        """
+        Return the selectables with a request pending, as a list.
+        """
+        return list(self._watches)
+
+    def main(self):
+        try:
+            notify = self.inboxes["notify"]
+            while True:
+                while notify.messages:
+                    self._handle(notify.take())
+                self._handleControl()
+                if self._ending or (self._retiring and not self._watches):
+                    break
+                self.pause()
+                yield 1
+        finally:
+            self._unwatchAll()
+            self._leaveTracker()
+        if self._successor is not None and not self._ending:
+            # Late requests from this selector's users go to its successor.
+            Linkage(self, "notify", self._successor, "notify", passthrough=1).connect()
+
+    # Requests
+
+    def _handle(self, message):
+        request = _requestOf(message)
+        if request is None:
+            self.log.warn("{name} ignores {message!r}: not a selector request", name=self.name, message=message)
+            return
+        kind, add = request
+        if not add:
+            self._withdraw(message.object, kind)
+            return
+        try:
+            (client, boxname), selectable = message.object
+        except (TypeError, ValueError):
+            self.log.error("{name}: malformed {message!r}: expected ((component, inboxname), selectable)",
+                           name=self.name, message=message)
+            return
+        self._watch(kind, client, boxname, selectable)
+
+    def _watch(self, kind, client, boxname, selectable):
+        try:
+            reply = client.inboxes[boxname]
+        except (AttributeError, KeyError, TypeError):
+            self.log.error("{name} cannot notify {client!r}: it has no inbox {boxname!r}",
+                           name=self.name, client=client, boxname=boxname)
+            return
+        try:
+            watch = self._watches.get(selectable)
+            if watch is None:
+                watch = self._watches[selectable] = _Watch(selectable, self)
+        except (AttributeError, OSError, TypeError, ValueError) as error:
+            self._refuse(kind, selectable, client, boxname, error)
+            return
+        if watch.replies[kind] is not None:
+            return  # the first request is the one listened to, as in Kamaelia
+        watch.replies[kind] = reply
+        try:
+            if kind == READ:
+                self.reactor.addReader(watch)
+            elif kind == WRITE:
+                self.reactor.addWriter(watch)
+        except (OSError, ValueError) as error:
+            self._withdraw(selectable, kind)
+            self._refuse(kind, selectable, client, boxname, error)
+
+    def _refuse(self, kind, selectable, client, boxname, error):
+        self.log.error(
+            "{name} cannot watch {selectable!r} for {kind} (for {client!r}, inbox {boxname!r}): {error}",
+            name=self.name, selectable=selectable, kind=_KINDS[kind], client=client, boxname=boxname,
+            error=error)
+
+    def _withdraw(self, selectable, kind):
+        try:
+            watch = self._watches.get(selectable)
+        except TypeError:  # unhashable: never watched
+            return
+        if watch is None or watch.replies[kind] is None:
+            return
+        watch.replies[kind] = None
+        if kind == READ:
+            self.reactor.removeReader(watch)
+        elif kind == WRITE:
+            self.reactor.removeWriter(watch)
+        if watch.replies == [None, None, None]:
+            del self._watches[selectable]
+            watch.close()
+
+    def _unwatchAll(self):
+        watches, self._watches = self._watches, {}
+        for watch in watches.values():
+            self.reactor.removeReader(watch)
+            self.reactor.removeWriter(watch)
+            watch.close()
+
+    # Events, called by the reactor through a _Watch
+
+    def _ready(self, watch, kind):
+        reply = watch.replies[kind]
+        if reply is None:  # an event for a request withdrawn in this reactor iteration
+            return
+        self._withdraw(watch.selectable, kind)
+        if self._retiring and not self._watches:
+            self.unpause()  # to end
+        try:
+            reply.deliver(watch.selectable)
+        except BoxFull as full:
+            self.log.warn("{name} dropped a notification for {selectable!r}: {error}",
+                          name=self.name, selectable=watch.selectable, error=full)
+
+    def _lost(self, watch):
+        for kind in (READ, WRITE, EXCEPTIONAL):
+            if watch.replies[kind] is not None:
+                self._ready(watch, kind)
+
+    # Ending
+
+    def _handleControl(self):
+        for message in self.inboxes["control"].takeAll():
+            if _named(message, "shutdown"):
+                self._retire()
+            elif isShutdown(message):
+                self._ending = True
+
+    def _retire(self):
+        if self._retiring:
+            return
+        self._retiring = True
+        tracker = self._tracker
+        self._leaveTracker()
+        if tracker is not None and not set(name for name, _ in SERVICES) & set(tracker.servicesRegistered()):
+            self._successor = register(tracker, self._reactor)
+
+    def _leaveTracker(self):
+        tracker, self._tracker = self._tracker, None
+        if tracker is None:
+            return
+        for name, boxname in SERVICES:
+            try:
+                registered = tracker.retrieveService(name)
+            except KeyError:
+                continue
+            if registered == (self, boxname):
+                tracker.deRegisterService(name)
+
+
+@implementer(IReadDescriptor, IWriteDescriptor)
+class _Watch:
+    """
+    One selectable as the reactor sees it: a duplicate of its descriptor, and
+    the inbox to notify for each kind of event (L{None}: no request pending).
+    """
+
+    def __init__(self, selectable, selector):
+        """
+        @raise OSError: if the descriptor is closed or not one.
+        """
+        fd = selectable if isinstance(selectable, int) else selectable.fileno()
+        if fd < 0:
+            raise OSError("{!r} is closed (its descriptor is {})".format(selectable, fd))
+        self.fd = os.dup(fd)
+        self.selectable = selectable
+        self.replies = [None, None, None]
+        self._selector = selector
+
+    def close(self):
+        os.close(self.fd)
+
+    def fileno(self):
+        return self.fd
+
+    def doRead(self):
+        self._selector._ready(self, READ)
+
+    def doWrite(self):
+        self._selector._ready(self, WRITE)
+
+    def connectionLost(self, reason):
+        self._selector._lost(self)
+
+    def logPrefix(self):
+        return "ReactorSelector"
+
+
+def _requestOf(message):
+    for cls in type(message).__mro__:
+        request = _REQUESTS.get(cls.__name__)
+        if request is not None:
+            return request
+    return None
+
+
+def _named(message, name):
+    return any(cls.__name__ == name for cls in type(message).__mro__)

@@ -1,0 +1,461 @@
+"""
+L{ReactorSelector}: Kamaelia's selector requests served by the reactor, on
+real loopback sockets.
+
+The requests here are shaped like C{Kamaelia.IPC}'s (the selector tells them
+apart by class name); L{KamaeliaOnSelectorTests} runs Kamaelia's own
+components on it.
+"""
+
+import os
+import socket
+
+from twisted.internet import defer, reactor
+from twisted.internet.task import deferLater
+from twisted.logger import globalLogPublisher
+from twisted.trial import unittest
+
+from kamaelia_twisted import Component, shutdownMicroprocess
+from kamaelia_twisted.axon.selector import ReactorSelector, _Watch, register
+
+
+class _request:
+    def __init__(self, caller, object):
+        self.caller = caller
+        self.object = object
+
+
+class newReader(_request):
+    pass
+
+
+class newWriter(_request):
+    pass
+
+
+class newExceptional(_request):
+    pass
+
+
+class removeReader(_request):
+    pass
+
+
+class removeWriter(_request):
+    pass
+
+
+class shutdown:
+    """
+    Shaped like Axon's C{Axon.Ipc.shutdown}, which Kamaelia's TCPServer sends.
+    """
+
+
+class Tracker:
+    """
+    The service half of Axon's coordinatingassistanttracker.
+    """
+
+    def __init__(self):
+        self.services = {}
+
+    def registerService(self, name, component, boxname):
+        if name in self.services:
+            raise ValueError("service {} already exists".format(name))
+        component.inboxes[boxname]
+        self.services[name] = (component, boxname)
+
+    def deRegisterService(self, name):
+        del self.services[name]
+
+    def retrieveService(self, name):
+        return self.services[name]
+
+    def servicesRegistered(self):
+        return list(self.services)
+
+
+class Client(Component):
+    Inboxes = {"inbox": "", "control": "", "readReady": "", "writeReady": ""}
+
+
+def whenDelivered(box):
+    """
+    Return a L{Deferred} that fires with C{box} at its next delivery.
+    """
+    d = defer.Deferred()
+
+    def delivered():
+        box.setAlarm(None)
+        d.callback(box)
+
+    box.setAlarm(delivered)
+    return d
+
+
+@defer.inlineCallbacks
+def iterations(count):
+    """
+    Wait for C{count} turns of the reactor.
+    """
+    for _ in range(count):
+        yield deferLater(reactor, 0, lambda: None)
+
+
+def watched():
+    """
+    Return what the reactor watches for selectors: the readers and the writers.
+    """
+    return ([r for r in reactor.getReaders() if isinstance(r, _Watch)],
+            [w for w in reactor.getWriters() if isinstance(w, _Watch)])
+
+
+def openDescriptors():
+    return os.listdir("/proc/self/fd")
+
+
+class SelectorTestCase(unittest.TestCase):
+    def setUp(self):
+        self.selector = ReactorSelector().activate()
+        self.errors = []
+
+        def observe(event):
+            if event.get("log_level") is not None and event["log_level"].name in ("error", "warn"):
+                self.errors.append(event)
+
+        globalLogPublisher.addObserver(observe)
+        self.addCleanup(globalLogPublisher.removeObserver, observe)
+        self.addCleanup(self.stopSelector)
+
+    def stopSelector(self):
+        if not self.selector.isDone():
+            self.selector.inboxes["control"].deliver(shutdownMicroprocess())
+        return self.selector.whenDone()
+
+    def socketpair(self):
+        a, b = socket.socketpair()
+        for s in (a, b):
+            s.setblocking(False)
+            self.addCleanup(s.close)
+        return a, b
+
+    def request(self, message):
+        self.selector.inboxes["notify"].deliver(message)
+
+    def assertReactorRestored(self):
+        """
+        The reactor watches nothing for the selector.
+        """
+        self.assertEqual(watched(), ([], []))
+
+
+class ReadWriteTests(SelectorTestCase):
+    @defer.inlineCallbacks
+    def test_readerNotifiedWhenReadable(self):
+        """
+        A reader is notified, with its selectable, once data arrives, and
+        not before; the request is then done.
+        """
+        client, (mine, peer) = Client(), self.socketpair()
+        self.request(newReader(client, ((client, "readReady"), mine)))
+        yield iterations(5)
+        self.assertEqual(list(client.inboxes["readReady"]), [])
+        self.assertEqual(self.selector.watching(), [mine])
+        delivered = whenDelivered(client.inboxes["readReady"])
+        peer.send(b"x")
+        yield delivered
+        self.assertIs(client.recv("readReady"), mine)
+        self.assertEqual(self.selector.watching(), [])
+        self.assertReactorRestored()
+
+    @defer.inlineCallbacks
+    def test_oneNotificationPerRequest(self):
+        """
+        Unread data gives one notification per request (Kamaelia's one-shot
+        requests); asking again while it waits is answered again.
+        """
+        client, (mine, peer) = Client(), self.socketpair()
+        peer.send(b"waiting")
+        self.request(newReader(client, ((client, "readReady"), mine)))
+        yield whenDelivered(client.inboxes["readReady"])
+        yield iterations(5)
+        self.assertEqual(len(client.inboxes["readReady"]), 1)
+        self.request(newReader(client, ((client, "readReady"), mine)))
+        yield iterations(5)
+        self.assertEqual(list(client.inboxes["readReady"]), [mine, mine])
+
+    @defer.inlineCallbacks
+    def test_askingAgainWithoutReadingTakesAReactorTurnEach(self):
+        """
+        A client that asks again on every notification without reading is
+        notified at most once per reactor iteration: timers and other I/O
+        keep running.
+        """
+        client, (mine, peer) = Client(), self.socketpair()
+        box = client.inboxes["readReady"]
+        box.setAlarm(lambda: self.request(newReader(client, ((client, "readReady"), mine))))
+        peer.send(b"never read")
+        self.request(newReader(client, ((client, "readReady"), mine)))
+        turns = 50
+        yield iterations(turns)
+        box.setAlarm(None)
+        self.assertGreater(len(box), 1)
+        self.assertLessEqual(len(box), turns + 1)
+
+    @defer.inlineCallbacks
+    def test_removeReader(self):
+        """
+        After C{removeReader} nothing is notified and nothing is watched.
+        """
+        client, (mine, peer) = Client(), self.socketpair()
+        self.request(newReader(client, ((client, "readReady"), mine)))
+        yield iterations(2)
+        self.request(removeReader(client, mine))
+        yield iterations(2)
+        peer.send(b"x")
+        yield iterations(5)
+        self.assertEqual(list(client.inboxes["readReady"]), [])
+        self.assertEqual(self.selector.watching(), [])
+        self.assertReactorRestored()
+
+    @defer.inlineCallbacks
+    def test_writer(self):
+        """
+        A writer is notified once its socket can be written.
+        """
+        client, (mine, peer) = Client(), self.socketpair()
+        self.request(newWriter(client, ((client, "writeReady"), mine)))
+        yield whenDelivered(client.inboxes["writeReady"])
+        self.assertEqual(list(client.inboxes["writeReady"]), [mine])
+        self.assertReactorRestored()
+
+    @defer.inlineCallbacks
+    def test_readerAndWriterOnOneSocket(self):
+        """
+        A socket watched for reading and writing (as a ConnectedSocketAdapter
+        asks) notifies each inbox; the reader stays pending after the writer
+        has fired, and C{removeWriter} of a fired request changes nothing.
+        """
+        client, (mine, peer) = Client(), self.socketpair()
+        self.request(newReader(client, ((client, "readReady"), mine)))
+        self.request(newWriter(client, ((client, "writeReady"), mine)))
+        yield whenDelivered(client.inboxes["writeReady"])
+        self.request(removeWriter(client, mine))
+        yield iterations(3)
+        self.assertEqual(self.selector.watching(), [mine])
+        delivered = whenDelivered(client.inboxes["readReady"])
+        peer.send(b"x")
+        yield delivered
+        self.assertEqual(list(client.inboxes["readReady"]), [mine])
+        self.assertReactorRestored()
+
+    @defer.inlineCallbacks
+    def test_firstRequestWins(self):
+        """
+        While a request is pending, another for the same socket and event is
+        ignored, as by Kamaelia's Selector.
+        """
+        first, second, (mine, peer) = Client(), Client(), self.socketpair()
+        self.request(newReader(first, ((first, "readReady"), mine)))
+        self.request(newReader(second, ((second, "readReady"), mine)))
+        peer.send(b"x")
+        yield whenDelivered(first.inboxes["readReady"])
+        yield iterations(3)
+        self.assertEqual(list(second.inboxes["readReady"]), [])
+
+    @defer.inlineCallbacks
+    def test_manyClients(self):
+        """
+        Each client hears about its own socket only.
+        """
+        clients = [Client() for _ in range(4)]
+        pairs = [self.socketpair() for _ in clients]
+        for client, (mine, _) in zip(clients, pairs):
+            self.request(newReader(client, ((client, "readReady"), mine)))
+        yield iterations(2)
+        waits = [whenDelivered(clients[i].inboxes["readReady"]) for i in (1, 3)]
+        pairs[1][1].send(b"x")
+        pairs[3][1].send(b"y")
+        yield defer.gatherResults(waits)
+        yield iterations(3)
+        self.assertEqual([list(c.inboxes["readReady"]) for c in clients],
+                         [[], [pairs[1][0]], [], [pairs[3][0]]])
+        self.assertEqual(set(self.selector.watching()), {pairs[0][0], pairs[2][0]})
+
+    @defer.inlineCallbacks
+    def test_peerClosed(self):
+        """
+        A socket whose peer has closed is readable (end of file), as select()
+        reports it.
+        """
+        client, (mine, peer) = Client(), self.socketpair()
+        self.request(newReader(client, ((client, "readReady"), mine)))
+        yield iterations(2)
+        delivered = whenDelivered(client.inboxes["readReady"])
+        peer.close()
+        yield delivered
+        self.assertEqual(mine.recv(10), b"")
+        self.assertReactorRestored()
+
+    @defer.inlineCallbacks
+    def test_socketClosedBeforeRemove(self):
+        """
+        A client may close its socket before asking to stop watching it (as
+        Kamaelia's ConnectedSocketAdapter does): the removal is clean, and the
+        next socket, which may get the same descriptor number, is watched.
+        """
+        client, (mine, peer) = Client(), self.socketpair()
+        self.request(newReader(client, ((client, "readReady"), mine)))
+        self.request(newWriter(client, ((client, "writeReady"), peer)))
+        yield iterations(2)
+        mine.close()
+        yield iterations(2)
+        self.request(removeReader(client, mine))
+        yield iterations(2)
+        self.assertEqual(self.errors, [])
+        self.assertReactorRestored()
+        again, other = self.socketpair()
+        self.request(newReader(client, ((client, "readReady"), again)))
+        yield iterations(2)
+        delivered = whenDelivered(client.inboxes["readReady"])
+        other.send(b"x")
+        yield delivered
+        self.assertEqual(list(client.inboxes["readReady"]), [again])
+
+
+class BadRequestTests(SelectorTestCase):
+    @defer.inlineCallbacks
+    def assertRefused(self, message, words):
+        self.request(message)
+        yield iterations(2)
+        self.assertEqual(len(self.errors), 1)
+        text = self.errors[0]["log_format"].format(**self.errors[0])
+        for word in words:
+            self.assertIn(word, text)
+        self.assertFalse(self.selector.isDone())
+        self.assertEqual(self.selector.watching(), [])
+        self.assertReactorRestored()
+        # and it still serves others
+        client, (mine, peer) = Client(), self.socketpair()
+        peer.send(b"x")
+        self.request(newReader(client, ((client, "readReady"), mine)))
+        yield whenDelivered(client.inboxes["readReady"])
+
+    def test_closedSocket(self):
+        """
+        A closed socket is refused with an error naming it and the client.
+        """
+        client, (mine, _) = Client(), self.socketpair()
+        mine.close()
+        return self.assertRefused(newReader(client, ((client, "readReady"), mine)),
+                                  ["closed", client.name, "readReady"])
+
+    def test_badDescriptorNumber(self):
+        """
+        A descriptor number that is not open is refused.
+        """
+        client = Client()
+        return self.assertRefused(newWriter(client, ((client, "writeReady"), 987654)),
+                                  ["987654", "Bad file descriptor"])
+
+    def test_notADescriptor(self):
+        """
+        An object with no C{fileno} is refused.
+        """
+        client = Client()
+        return self.assertRefused(newReader(client, ((client, "readReady"), "a string")),
+                                  ["'a string'", "fileno"])
+
+    def test_noSuchInbox(self):
+        """
+        A reply inbox that does not exist is refused.
+        """
+        client, (mine, _) = Client(), self.socketpair()
+        return self.assertRefused(newReader(client, ((client, "nowhere"), mine)),
+                                  [client.name, "'nowhere'"])
+
+    def test_malformed(self):
+        """
+        A request without a reply address is refused.
+        """
+        client, (mine, _) = Client(), self.socketpair()
+        return self.assertRefused(newReader(client, mine), ["malformed"])
+
+
+class EndingTests(SelectorTestCase):
+    @defer.inlineCallbacks
+    def test_shutdownLeavesNothingInTheReactor(self):
+        """
+        C{shutdownMicroprocess} ends the selector at once: every pending
+        request leaves the reactor and every duplicate descriptor is closed.
+        """
+        client = Client()
+        for mine, _ in [self.socketpair() for _ in range(3)]:
+            self.request(newReader(client, ((client, "readReady"), mine)))
+            self.request(newExceptional(client, ((client, "inbox"), mine)))
+        full, _ = self.socketpair()
+        full.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+        try:
+            while True:
+                full.send(b"x" * 4096)
+        except BlockingIOError:
+            pass
+        self.request(newWriter(client, ((client, "writeReady"), full)))
+        yield iterations(3)
+        self.assertEqual(len(self.selector.watching()), 4)
+        self.assertEqual([len(found) for found in watched()], [3, 1])
+        descriptors = len(openDescriptors())
+        self.selector.inboxes["control"].deliver(shutdownMicroprocess())
+        yield self.selector.whenDone()
+        self.assertReactorRestored()
+        self.assertEqual(self.selector.watching(), [])
+        self.assertEqual(len(openDescriptors()), descriptors - 4)
+
+    @defer.inlineCallbacks
+    def test_registerWithTracker(self):
+        """
+        L{register} starts a selector under the names Kamaelia's
+        C{Selector.getSelectorServices} looks up; registering again gives the
+        same one; another selector registered there is not replaced.
+        """
+        tracker = Tracker()
+        selector = register(tracker)
+        self.assertEqual(tracker.services, {"selector": (selector, "notify"),
+                                            "selectorshutdown": (selector, "control")})
+        self.assertIs(register(tracker), selector)
+        other = Tracker()
+        other.registerService("selector", Client(), "inbox")
+        self.assertRaises(ValueError, register, other)
+        self.assertFalse(selector.isDone())
+        selector.inboxes["control"].deliver(shutdownMicroprocess())
+        yield selector.whenDone()
+        self.assertEqual(tracker.services, {})
+
+    @defer.inlineCallbacks
+    def test_retireOnAxonShutdown(self):
+        """
+        Axon's C{shutdown} (what Kamaelia's TCPServer sends when it stops)
+        retires the selector as it retires Kamaelia's: a fresh one takes its
+        place in the tracker, it serves what is pending and then ends; later
+        requests sent to it are served by its successor.
+        """
+        tracker = Tracker()
+        selector = register(tracker)
+        client, (mine, peer) = Client(), self.socketpair()
+        selector.inboxes["notify"].deliver(newReader(client, ((client, "readReady"), mine)))
+        selector.inboxes["control"].deliver(shutdown())
+        yield iterations(3)
+        successor = tracker.retrieveService("selector")[0]
+        self.assertIsNot(successor, selector)
+        self.assertFalse(selector.isDone())
+        peer.send(b"x")
+        yield selector.whenDone()
+        self.assertEqual(list(client.inboxes["readReady"]), [mine])
+        delivered = whenDelivered(client.inboxes["readReady"])
+        selector.inboxes["notify"].deliver(newReader(client, ((client, "readReady"), mine)))
+        yield delivered
+        self.assertEqual(successor.watching(), [])
+        successor.inboxes["control"].deliver(shutdownMicroprocess())
+        yield successor.whenDone()
+        self.assertEqual(tracker.services, {})
+        self.assertReactorRestored()

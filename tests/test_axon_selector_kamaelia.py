@@ -1,0 +1,145 @@
+"""
+Kamaelia's own networking components, unmodified, on the reactor with
+L{ReactorSelector} as their selector service (the Axon layer installed; no
+thread polls).
+"""
+
+import socket
+import threading
+
+from kamaelia_twisted.axon import install
+
+install()  # before Kamaelia is imported
+
+from Axon.CoordinatingAssistantTracker import coordinatingassistanttracker  # noqa: E402
+from Kamaelia.Chassis.ConnectedServer import SimpleServer  # noqa: E402
+from Kamaelia.Internet.Selector import Selector  # noqa: E402
+from Kamaelia.Internet.TCPClient import TCPClient  # noqa: E402
+from Kamaelia.Internet.UDP_ng import UDPSender  # noqa: E402
+from Kamaelia.Protocol.EchoProtocol import EchoProtocol  # noqa: E402
+from twisted.internet import defer, reactor  # noqa: E402
+from twisted.internet.protocol import DatagramProtocol  # noqa: E402
+from twisted.trial import unittest  # noqa: E402
+
+from kamaelia_twisted import Component, Graphline, producerFinished  # noqa: E402
+from kamaelia_twisted.axon.selector import ReactorSelector  # noqa: E402
+from kamaelia_twisted.core.shutdown import askToStop  # noqa: E402
+from kamaelia_twisted.util import DataSource  # noqa: E402
+from tests.test_axon_selector import watched  # noqa: E402
+
+
+def freePort(kind=socket.SOCK_STREAM):
+    probe = socket.socket(socket.AF_INET, kind)
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    return port
+
+
+class Receive(Component):
+    """
+    Join the bytes arriving on C{inbox} until C{total} have come, then send
+    L{producerFinished} from C{signal}; C{main} returns the bytes.
+    """
+
+    def __init__(self, total):
+        Component.__init__(self)
+        self.total = total
+
+    def main(self):
+        received = bytearray()
+        while len(received) < self.total:
+            while self.dataReady("inbox"):
+                received += self.recv("inbox")
+            if len(received) < self.total:
+                self.pause()
+                yield 1
+        self.send(producerFinished(self), "signal")
+        return bytes(received)
+
+
+class Datagrams(DatagramProtocol):
+    """
+    Keep the datagrams received; C{done} fires with them once C{count} have come.
+    """
+
+    def __init__(self, count):
+        self.count = count
+        self.received = []
+        self.done = defer.Deferred()
+
+    def datagramReceived(self, data, address):
+        self.received.append(data)
+        if len(self.received) == self.count:
+            self.done.callback(self.received)
+
+
+class KamaeliaOnSelectorTests(unittest.TestCase):
+    def setUp(self):
+        self.tracker = coordinatingassistanttracker.getcat()
+        self.threads = threading.active_count()
+
+    def selector(self):
+        """
+        Return the selector the tracker gives Kamaelia's components: ours,
+        already running, so that Kamaelia starts none of its own.
+        """
+        service, shutdownService, new = Selector.getSelectorServices(self.tracker)
+        self.assertIsNone(new)
+        self.assertIsInstance(service[0], ReactorSelector)
+        self.assertEqual((service[1], shutdownService), ("notify", (service[0], "control")))
+        return service[0]
+
+    @defer.inlineCallbacks
+    def test_echoServerAndClients(self):
+        """
+        Kamaelia's SimpleServer with EchoProtocol serves five of Kamaelia's
+        TCPClients at once over loopback; each gets its own bytes back. When
+        the server stops, its TCPServer retires the selector, which ends once
+        its connections have closed, leaving nothing in the reactor; its
+        successor serves the next program.
+        """
+        selector, port = self.selector(), freePort()
+        server = SimpleServer(protocol=EchoProtocol, port=port).activate()
+        graphs = []
+        for n in range(5):
+            chunks = [bytes([65 + n]) * 1000 + b"%d\n" % i for i in range(20)]
+            graphs.append((b"".join(chunks), Graphline(
+                SOURCE=DataSource(chunks), CLIENT=TCPClient("127.0.0.1", port),
+                RECEIVE=Receive(sum(map(len, chunks))),
+                linkages={("SOURCE", "outbox"): ("CLIENT", "inbox"),
+                          ("CLIENT", "outbox"): ("RECEIVE", "inbox"),
+                          ("RECEIVE", "signal"): ("CLIENT", "control")}).activate()))
+        yield defer.gatherResults([graph.whenDone() for _, graph in graphs])
+        for sent, graph in graphs:
+            receiver = [child for child in graph.childComponents() if isinstance(child, Receive)][0]
+            self.assertEqual((yield receiver.whenDone()), sent)
+        askToStop(server)
+        yield server.whenDone()
+        yield selector.whenDone()
+        self.assertEqual(watched(), ([], []))
+        self.assertIsNot(self.selector(), selector)
+        self.assertEqual(threading.active_count(), self.threads)
+
+    @defer.inlineCallbacks
+    def test_udpSender(self):
+        """
+        Kamaelia's UDPSender waits for its socket to be writable through the
+        selector and sends each message as a datagram. (Kamaelia 1.14's
+        UDPReceiver fails on Python 3 after its first read, whatever the
+        selector: UDP_ng uses C{sys} without importing it.)
+        """
+        self.selector()
+        messages = [b"datagram %d" % n for n in range(10)]
+        peer = Datagrams(len(messages))
+        port = reactor.listenUDP(0, peer, interface="127.0.0.1")
+        self.addCleanup(port.stopListening)
+        sender = Graphline(
+            SOURCE=DataSource(messages),
+            SEND=UDPSender(receiver_addr="127.0.0.1", receiver_port=port.getHost().port),
+            linkages={("SOURCE", "outbox"): ("SEND", "inbox"),
+                      ("SOURCE", "signal"): ("SEND", "control")}).activate()
+        yield sender.whenDone()
+        self.assertEqual((yield peer.done), messages)
+        self.assertEqual(watched(), ([], []))
+        self.assertEqual(threading.active_count(), self.threads)
