@@ -73,16 +73,12 @@ def install():
 def registerServices():
     """
     Register the services that replace Kamaelia's own with the program's
-    tracker: if C{kamaelia_twisted.axon.selector} exists, its
-    C{register(tracker)} registers the reactor-driven selector under
-    Kamaelia's names ("selector", "selectorshutdown"), so that
-    C{Kamaelia.Internet.Selector.getSelectorServices} finds it.
+    tracker: the reactor-driven selector, under Kamaelia's names
+    ("selector", "selectorshutdown"), so that
+    C{Kamaelia.Internet.Selector.getSelectorServices} finds it and no
+    selector thread starts.
     """
-    try:
-        selector = importlib.import_module(PACKAGE + ".selector")
-    except ModuleNotFoundError as e:
-        if e.name != PACKAGE + ".selector":
-            raise
-        return
+    from . import selector
     from .CoordinatingAssistantTracker import coordinatingassistanttracker
+
     selector.register(coordinatingassistanttracker.getcat())
