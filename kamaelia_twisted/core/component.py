@@ -63,6 +63,11 @@ class Component:
     log = Logger()
     failsWithChildren = False
     _raisesFailure = False
+    # The core's own state in slots, the attributes of subclasses and of
+    # keywords in __dict__: an idle component costs little memory.
+    __slots__ = ("name", "inboxes", "outboxes", "_reactor", "_scheduler", "_state", "_gen", "_send",
+                 "_paused", "_sleeping", "_resume", "_throw", "_parent", "_children", "_links",
+                 "_doneNotifier", "__dict__", "__weakref__")
 
     def __init__(self, reactor=None, **attributes):
         """
@@ -82,13 +87,9 @@ class Component:
         self.outboxes = {name: Box(self, name) for name in self.Outboxes}
         self._reactor = reactor
         self._state = _INITIAL
-        self._gen = None
+        self._gen = self._resume = self._throw = self._parent = self._doneNotifier = None
         self._paused = self._sleeping = False
-        self._resume = self._throw = None
-        self._parent = None
-        self._children = []
-        self._links = []
-        self._doneNotifier = Notifier()
+        self._children = self._links = ()
 
     def __repr__(self):
         return "<{} {}>".format(self.name, self._state)
@@ -175,8 +176,9 @@ class Component:
         Sleep after the next C{yield}, until a message arrives in an inbox.
         """
         self._paused = True
+        alarm = self.unpause
         for box in self.inboxes.values():
-            box.setAlarm(self.unpause)
+            box.setAlarm(alarm)
 
     def pauseUntilSpace(self, boxname="outbox"):
         """
@@ -218,6 +220,7 @@ class Component:
         """
         linkage = Linkage(source[0], source[1], sink[0], sink[1], passthrough)
         linkage.connect()
+        self._links = self._links or []
         self._links.append(linkage)
         return linkage
 
@@ -236,6 +239,7 @@ class Component:
         Make C{children} this component's children; they are activated with it
         (at once if it is already active).
         """
+        self._children = self._children or []
         for child in children:
             child._parent = self
             self._children.append(child)
@@ -246,7 +250,11 @@ class Component:
     def removeChild(self, child):
         """
         Forget C{child} and remove this component's links to it.
+
+        @raise ValueError: if it is not a child of this component.
         """
+        if child not in self._children:
+            raise ValueError("{} is not a child of {}".format(child.name, self.name))
         self._children.remove(child)
         child._parent = None
         self.unlink(thecomponent=child)
@@ -319,6 +327,8 @@ class Component:
         Return a L{Deferred} that fires with C{main}'s return value when it
         ends, or errbacks with the failure if it raised.
         """
+        if self._doneNotifier is None:
+            self._doneNotifier = Notifier()
         return self._doneNotifier.when()
 
     def run(self):
@@ -385,9 +395,11 @@ class Component:
             self._fail(result)
         for linkage in self._links:
             linkage.disconnect()
-        self._links = []
+        self._links = ()
         for box in self.inboxes.values():
             box.removeBounds()  # nobody will make room: release senders waiting for it
+        if self._doneNotifier is None:
+            self._doneNotifier = Notifier()
         self._doneNotifier.fire(result)
 
     def _fail(self, failure):
