@@ -19,7 +19,7 @@ from ..core.component import Component
 from ..core.notifier import Notifier
 
 
-class _TrackingSite(Site):
+class HTTPSite(Site):
     """
     A L{Site} that knows its open connections, so that it can close them.
 
@@ -87,7 +87,7 @@ class HTTPServer(Component):
             an C{IStreamServerEndpoint}.
         """
         Component.__init__(self, **attributes)
-        self.site = _TrackingSite(resource, reactor=self._reactor)
+        self.site = HTTPSite(resource, reactor=self._reactor)
         self.site.displayTracebacks = False
         self.endpoint = endpoint
         self.listeningPort = None

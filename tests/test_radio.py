@@ -1,0 +1,278 @@
+"""
+The radio: Ogg pages (codec.oggpages), the Station's fan-out on fake
+requests and a Clock, the HTTPClient against twisted.web, and the whole
+station over loopback HTTP against real players (ffmpeg, ogg123) and a real
+Icecast server. Decoded audio is compared with libvorbisfile's C{ov_read}
+samples of the same file.
+"""
+
+import os
+import shutil
+import signal
+import struct
+
+import numpy
+from twisted.internet import defer, reactor, task
+from twisted.internet.protocol import Protocol
+from twisted.trial import unittest
+from twisted.web.resource import Resource
+from twisted.web.static import Data
+from twisted.web.util import Redirect
+
+from kamaelia_twisted import Component, Pipeline, shutdownMicroprocess
+from kamaelia_twisted.apps.radio import RadioStation, Station
+from kamaelia_twisted.audio import WavWriter
+from kamaelia_twisted.chassis import Repeat
+from kamaelia_twisted.codec import OggVorbisDecoder, VorbisDecode
+from kamaelia_twisted.codec.oggpages import (
+    HeaderPages, OggPager, OggPageSplitter, isBeginning, serialOf, withSerial)
+from kamaelia_twisted.media import SAMPLE
+from kamaelia_twisted.util import Collect, DataSource
+from kamaelia_twisted.web import HTTPClient, HTTPError, HTTPServer
+from tests.children import Child, spawn
+from tests.nethelpers import connectPlain, freePort
+from tests.test_oggvorbis import MONO, joined, oggPages, randomSizes, readBytes, reference, sealed
+from tests.test_streaming import FirstChunk, readWav
+
+LOOPBACK = "tcp:0:interface=127.0.0.1"
+TWISTD = "from twisted.scripts.twistd import run; run()"
+
+
+def requireTool(name, package):
+    """Skip, saying why, unless the program C{name} is installed."""
+    if shutil.which(name) is None:
+        raise unittest.SkipTest("{} is not installed (apt-get install {}; .ci/run installs it)".format(
+            name, package))
+
+
+def samples(data):
+    return numpy.frombuffer(data, "<i2").astype(numpy.int32)
+
+
+def assertSliceOf(testCase, got, expected, channels, tolerance=0, skip=8192, least=44100):
+    """
+    Check that C{got} (int samples, interleaved), after its first C{skip}
+    samples, is C{expected} from some frame on, within C{tolerance}, for at
+    least C{least} samples and up to the end of one of them.
+
+    @return: the offset in C{expected} (in samples) where C{got} starts.
+    """
+    probe = got[skip : skip + 256]
+    testCase.assertEqual(len(probe), 256, "too little audio decoded: {} samples".format(len(got)))
+    candidates = numpy.arange(0, len(expected) - len(probe), channels)
+    for index, value in enumerate(probe):
+        candidates = candidates[numpy.abs(expected[candidates + index] - value) <= tolerance]
+    testCase.assertTrue(len(candidates), "the decoded audio is nowhere in the source")
+    start = int(candidates[0])
+    length = min(len(got) - skip, len(expected) - start)
+    testCase.assertGreaterEqual(length, least)
+    difference = numpy.abs(got[skip : skip + length] - expected[start : start + length]).max()
+    testCase.assertLessEqual(difference, tolerance)
+    return start - skip
+
+
+def wavData(path):
+    """The audio bytes of a WAV file, WAVE_FORMAT_EXTENSIBLE (ogg123's) too."""
+    data = readBytes(path)
+    position = 12
+    while position + 8 <= len(data):
+        name, size = data[position : position + 4], struct.unpack_from("<I", data, position + 4)[0]
+        if name == b"data":
+            return data[position + 8 : position + 8 + size]
+        position += 8 + size + (size & 1)
+    raise AssertionError("no data chunk in {}".format(path))
+
+
+# Ogg pages
+
+
+class OggPagesTests(unittest.TestCase):
+    def test_splitsLikeTheFile(self):
+        data = readBytes(SAMPLE)
+        splitter, pages, sizes, position = OggPageSplitter(), [], randomSizes(3), 0
+        while position < len(data):
+            size = next(sizes)
+            pages += splitter.feed(data[position : position + size])
+            position += size
+        self.assertEqual(pages, oggPages(data))
+        self.assertEqual(splitter.skipped, 0)
+
+    def test_skipsJunkAndCorruptPages(self):
+        pages = oggPages(readBytes(SAMPLE))
+        corrupt = bytearray(pages[5])
+        corrupt[100] ^= 1
+        data = b"junk" + b"".join(pages[:5]) + bytes(corrupt) + b"OggS" + b"".join(pages[6:])
+        splitter = OggPageSplitter()
+        self.assertEqual(splitter.feed(data), pages[:5] + pages[6:])
+        self.assertEqual(splitter.skipped, 4 + len(corrupt) + 4)
+
+    def test_withSerial(self):
+        page = oggPages(readBytes(SAMPLE))[7]
+        rewritten = withSerial(page, 0xDEADBEEF)
+        self.assertEqual(serialOf(rewritten), 0xDEADBEEF)
+        self.assertEqual(rewritten, sealed(page[:14] + struct.pack("<I", 0xDEADBEEF) + page[18:]))
+
+    def test_headerPages(self):
+        """The header pages of each stream of a chain, to the one where the third packet ends."""
+        first, second = oggPages(readBytes(SAMPLE)), oggPages(readBytes(MONO))
+        headers = HeaderPages()
+        self.assertEqual([headers.add(page) for page in first[:4]], [True, True, False, False])
+        self.assertEqual(headers.pages, first[:2])
+        flags = [headers.add(page) for page in second]
+        self.assertEqual(flags.index(False), len(headers.pages))
+        self.assertEqual(headers.pages, second[: flags.index(False)])
+        self.assertEqual((headers.streams, headers.complete), (2, True))
+
+    @defer.inlineCallbacks
+    def test_pagerRenumbersARepeat(self):
+        """
+        The file twice: the second stream gets the first's serial number
+        plus one, and the whole decodes as two streams.
+        """
+        data = readBytes(MONO)
+        sink = Collect()
+        yield Pipeline(DataSource([data[:1000], data[1000:], data]), OggPager(), sink).activate().whenDone()
+        serials = [serialOf(page) for page in sink.collected]
+        pages = oggPages(data)
+        self.assertEqual(len(sink.collected), 2 * len(pages))
+        self.assertEqual(set(serials[: len(pages)]), {serialOf(pages[0])})
+        self.assertEqual(set(serials[len(pages):]), {(serialOf(pages[0]) + 1) & 0xFFFFFFFF})
+        decoder = OggVorbisDecoder()
+        audio = joined(decoder.feed(b"".join(sink.collected)) + decoder.finish())
+        self.assertTrue(audio == reference(MONO)[0] * 2)
+
+
+class RepeatTests(unittest.TestCase):
+    @defer.inlineCallbacks
+    def test_runsAgainUntilShutdown(self):
+        sink = FirstChunk()
+        repeat = Repeat(lambda: DataSource([b"a", b"b"]))
+        pipeline = Pipeline(repeat, sink).activate()
+        while len(sink.collected) < 7:
+            yield task.deferLater(reactor, 0.001)
+        stop = shutdownMicroprocess()
+        repeat.inboxes["control"].deliver(stop)
+        yield pipeline.whenDone()
+        self.assertEqual(sink.collected[:6], [b"a", b"b"] * 3)
+        self.assertIs(sink.shutdown, stop)
+
+    @defer.inlineCallbacks
+    def test_endsOnAnError(self):
+        sink = Collect()
+        from kamaelia_twisted.file import ReadFileAdaptor
+
+        repeat = Repeat(lambda: ReadFileAdaptor(self.mktemp()))
+        yield Pipeline(repeat, sink).activate().whenDone()
+        self.assertEqual(repeat.runs, 1)
+        self.assertIn("cannot read", sink.shutdown.reason)
+
+
+# The Station on fake requests
+
+
+class FakeTransport:
+    def __init__(self):
+        self.aborted = self.closed = False
+
+    def abortConnection(self):
+        self.aborted = True
+
+    def loseConnection(self):
+        self.closed = True
+
+
+class FakeRequest:
+    """What the Station uses of a twisted.web request."""
+
+    def __init__(self):
+        self.written = []
+        self.producer = None
+        self.finished = False
+        self.transport = FakeTransport()
+        self._finish = defer.Deferred()
+
+    def registerProducer(self, producer, streaming):
+        self.producer = producer
+
+    def unregisterProducer(self):
+        self.producer = None
+
+    def write(self, data):
+        self.written.append(data)
+
+    def finish(self):
+        self.finished = True
+        self._finish.callback(None)
+
+    def notifyFinish(self):
+        return self._finish
+
+
+class StationTests(unittest.TestCase):
+    def setUp(self):
+        self.clock = task.Clock()
+        self.station = Station(reactor=self.clock).activate()
+        self.pages = oggPages(readBytes(SAMPLE))
+
+    def play(self, pages):
+        for page in pages:
+            self.station.inboxes["inbox"].deliver(page)
+        self.clock.advance(0)
+
+    def test_lateListenerGetsHeadersFirst(self):
+        early = FakeRequest()
+        self.station.addListener(early)
+        self.play(self.pages[:10])
+        late = FakeRequest()
+        self.station.addListener(late)
+        self.play(self.pages[10:12])
+        self.assertEqual(b"".join(early.written), b"".join(self.pages[:12]))
+        self.assertEqual(b"".join(late.written), b"".join(self.pages[:2] + self.pages[10:12]))
+
+    def test_newStreamSendsItsHeaders(self):
+        """A listener that was paused across a new chained stream gets its headers before its audio."""
+        mono = oggPages(readBytes(MONO))
+        request = FakeRequest()
+        listener = self.station.addListener(request)
+        self.play(self.pages[:5])
+        request.producer.pauseProducing()
+        self.play(self.pages[5:] + mono[:3])
+        request.producer.resumeProducing()
+        self.play(mono[3:])
+        self.assertEqual(b"".join(request.written), b"".join(self.pages[:5] + mono[:2] + mono[3:]))
+        self.assertEqual(listener.pagesSkipped, len(self.pages) - 5 + 1)
+
+    def test_slowListenerSkipsOthersDoNot(self):
+        slow, fast = FakeRequest(), FakeRequest()
+        slowListener = self.station.addListener(slow)
+        self.station.addListener(fast)
+        self.play(self.pages[:5])
+        slow.producer.pauseProducing()
+        self.play(self.pages[5:20])
+        slow.producer.resumeProducing()
+        self.play(self.pages[20:22])
+        self.assertEqual(b"".join(fast.written), b"".join(self.pages[:22]))
+        self.assertEqual(b"".join(slow.written), b"".join(self.pages[:5] + self.pages[20:22]))
+        self.assertEqual(slowListener.pagesSkipped, 15)
+        self.assertFalse(slow.transport.aborted)
+
+    def test_stalledListenerDropped(self):
+        request = FakeRequest()
+        self.station.addListener(request)
+        request.producer.pauseProducing()
+        self.clock.advance(Station.stallTimeout - 1)
+        self.assertFalse(request.transport.aborted)
+        self.clock.advance(1)
+        self.assertTrue(request.transport.aborted)
+        self.assertEqual(self.station.listenersDropped, 1)
+
+    def test_shutdownEndsEveryListener(self):
+        requests = [FakeRequest() for _ in range(3)]
+        for request in requests:
+            self.station.addListener(request)
+        self.play(self.pages[:4])
+        self.station.inboxes["control"].deliver(shutdownMicroprocess())
+        self.clock.advance(0)
+        self.assertTrue(self.station.isDone())
+        self.assertEqual([(r.finished, r.transport.closed) for r in requests], [(True, True)] * 3)
+        self.assertEqual(self.station.listeners, set())
