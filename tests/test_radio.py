@@ -276,3 +276,141 @@ class StationTests(unittest.TestCase):
         self.assertTrue(self.station.isDone())
         self.assertEqual([(r.finished, r.transport.closed) for r in requests], [(True, True)] * 3)
         self.assertEqual(self.station.listeners, set())
+
+
+# The HTTP client against twisted.web
+
+
+class Endless(Resource):
+    """A body that never ends: 4 KB at a time, as fast as the connection takes it."""
+
+    isLeaf = True
+
+    def render_GET(self, request):
+        from twisted.internet.interfaces import IPushProducer
+        from zope.interface import implementer
+
+        @implementer(IPushProducer)
+        class Writer:
+            paused = False
+            written = 0
+
+            def resumeProducing(self):
+                self.paused = False
+                while not self.paused and not request.finished and not request._disconnected:
+                    request.write(b"x" * 4096)
+                    self.written += 4096
+
+            def pauseProducing(self):
+                self.paused = True
+
+            def stopProducing(self):
+                self.paused = True
+
+        self.writer = Writer()
+        request.registerProducer(self.writer, True)
+        reactor.callLater(0, self.writer.resumeProducing)
+        from twisted.web.server import NOT_DONE_YET
+
+        return NOT_DONE_YET
+
+
+class BrokenOff(Resource):
+    """Announce 100,000 bytes, send 10, and close."""
+
+    isLeaf = True
+
+    def render_GET(self, request):
+        request.setHeader(b"Content-Length", b"100000")
+        request.write(b"0123456789")
+        request.transport.loseConnection()
+        from twisted.web.server import NOT_DONE_YET
+
+        return NOT_DONE_YET
+
+
+class HTTPClientTests(unittest.TestCase):
+    @defer.inlineCallbacks
+    def setUp(self):
+        root = Resource()
+        root.putChild(b"data", Data(b"hello " * 1000, "text/plain"))
+        root.putChild(b"moved", Redirect(b"/data"))
+        self.endless = Endless()
+        root.putChild(b"endless", self.endless)
+        root.putChild(b"broken", BrokenOff())
+        self.server = HTTPServer(root, LOOPBACK).activate()
+        self.addCleanup(self.stopServer)
+        port = (yield self.server.whenListening()).getHost().port
+        self.base = "http://127.0.0.1:{}/".format(port)
+
+    def stopServer(self):
+        self.server.inboxes["control"].deliver(shutdownMicroprocess())
+        return self.server.whenDone()
+
+    @defer.inlineCallbacks
+    def fetch(self, path):
+        sink = Collect()
+        client = HTTPClient(self.base + path)
+        yield Pipeline(client, sink).activate().whenDone()
+        return client, sink
+
+    @defer.inlineCallbacks
+    def test_body(self):
+        client, sink = yield self.fetch("data")
+        self.assertEqual(b"".join(sink.collected), b"hello " * 1000)
+        self.assertEqual(client.response.code, 200)
+
+    @defer.inlineCallbacks
+    def test_redirectFollowed(self):
+        client, sink = yield self.fetch("moved")
+        self.assertEqual(b"".join(sink.collected), b"hello " * 1000)
+
+    @defer.inlineCallbacks
+    def test_notFound(self):
+        sink = Collect()
+        client = HTTPClient(self.base + "nothing")
+        error = yield self.assertFailure(Pipeline(client, sink).activate().whenDone(), HTTPError)
+        self.assertEqual(str(error), "GET {}nothing: 404 Not Found".format(self.base))
+        self.assertIn("404 Not Found", sink.shutdown.reason)
+        self.assertEqual(len(self.flushLoggedErrors(HTTPError)), 1)
+        yield self.assertFailure(client.whenResponse(), HTTPError)
+
+    @defer.inlineCallbacks
+    def test_connectionRefused(self):
+        port = yield freePort()
+        client = HTTPClient("http://127.0.0.1:{}/".format(port))
+        error = yield self.assertFailure(Pipeline(client, Collect()).activate().whenDone(), HTTPError)
+        self.assertIn("cannot connect", str(error))
+        self.assertIn("refused", str(error))
+        self.flushLoggedErrors(HTTPError)
+
+    @defer.inlineCallbacks
+    def test_brokenStream(self):
+        sink = Collect()
+        error = yield self.assertFailure(
+            Pipeline(HTTPClient(self.base + "broken"), sink).activate().whenDone(), HTTPError)
+        self.assertIn("the response broke off", str(error))
+        self.assertEqual(b"".join(sink.collected), b"0123456789")
+        self.flushLoggedErrors(HTTPError)
+
+    @defer.inlineCallbacks
+    def test_pausedWhileReceiverFullThenShutdown(self):
+        """
+        A receiver that takes nothing: the transport is paused, so the server
+        stops writing; a shutdown closes the connection.
+        """
+        from tests.nethelpers import Take
+
+        sink = Take(10 ** 9, hold=True)
+        sink.inboxes["inbox"].setCapacity(8)
+        client = HTTPClient(self.base + "endless")
+        pipeline = Pipeline(client, sink).activate()
+        yield sink.full
+        received = client.bytesReceived
+        for _ in range(20):
+            yield task.deferLater(reactor, 0.01)
+        self.assertLess(client.bytesReceived, received + 4 * 1024 * 1024)
+        self.assertTrue(self.endless.writer.paused)
+        client.inboxes["control"].deliver(shutdownMicroprocess())
+        yield pipeline.whenDone()
+        self.assertTrue(client.isDone())

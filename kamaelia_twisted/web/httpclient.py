@@ -86,8 +86,10 @@ class HTTPClient(Component):
             return
         body = _Body(self)
         response.deliverBody(body)
-        while not (body.reason is not None and body.inflow.drained):
-            if self._stopRequested() and body.transport is not None:
+        if not body.inflow.drained and body.reason is None:
+            body.transport.pauseProducing()  # deliverBody resumed it after the body held so far
+        while not (body.reason is not None and (body.inflow.drained or self._shutdown is not None)):
+            if self._shutdown is None and self._stopRequested():
                 body.transport.stopProducing()
             self.pause()
             yield 1

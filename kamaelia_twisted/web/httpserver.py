@@ -12,6 +12,7 @@ L{HTTPServer}: a twisted.web site served while a component runs::
 
 from twisted.internet.defer import Deferred, gatherResults
 from twisted.internet.endpoints import serverFromString
+from twisted.protocols.policies import WrappingFactory
 from twisted.python.failure import Failure
 from twisted.web.server import Site
 
@@ -19,32 +20,26 @@ from ..core.component import Component
 from ..core.notifier import Notifier
 
 
-class HTTPSite(Site):
+class _Connections(WrappingFactory):
     """
-    A L{Site} that knows its open connections, so that it can close them.
+    Wrap a site's factory to know its open connections, so that they can be
+    closed.
 
-    @ivar channels: each open C{HTTPChannel} -> a L{Deferred} that fires
-        once its connection is lost.
+    @ivar closing: each open connection's L{ProtocolWrapper} -> a
+        L{Deferred} that fires once it is lost.
     """
 
-    def __init__(self, resource, **kwargs):
-        Site.__init__(self, resource, **kwargs)
-        self.channels = {}
+    def __init__(self, site):
+        WrappingFactory.__init__(self, site)
+        self.closing = {}
 
-    def buildProtocol(self, addr):
-        channel = Site.buildProtocol(self, addr)
-        closed = self.channels[channel] = Deferred()
-        connectionLost = channel.connectionLost
+    def registerProtocol(self, protocol):
+        WrappingFactory.registerProtocol(self, protocol)
+        self.closing[protocol] = Deferred()
 
-        def lost(reason):
-            del self.channels[channel]
-            try:
-                connectionLost(reason)
-            finally:
-                closed.callback(None)
-
-        channel.connectionLost = lost
-        return channel
+    def unregisterProtocol(self, protocol):
+        WrappingFactory.unregisterProtocol(self, protocol)
+        self.closing.pop(protocol).callback(None)
 
     def closeAll(self, clock, timeout):
         """
@@ -53,13 +48,13 @@ class HTTPSite(Site):
 
         @return: a L{Deferred} firing once all are closed.
         """
-        closing = list(self.channels.items())
-        for channel, _ in closing:
-            channel.transport.loseConnection()
+        closing = list(self.closing.items())
+        for protocol, _ in closing:
+            protocol.transport.loseConnection()
         done = gatherResults([closed for _, closed in closing])
         if closing:
-            abort = clock.callLater(timeout, lambda: [channel.transport.abortConnection()
-                                                      for channel, closed in closing if not closed.called])
+            abort = clock.callLater(timeout, lambda: [protocol.transport.abortConnection()
+                                                      for protocol, closed in closing if not closed.called])
             done.addBoth(lambda result: (abort.active() and abort.cancel(), result)[1])
         return done
 
@@ -87,8 +82,9 @@ class HTTPServer(Component):
             an C{IStreamServerEndpoint}.
         """
         Component.__init__(self, **attributes)
-        self.site = HTTPSite(resource, reactor=self._reactor)
+        self.site = Site(resource, reactor=self._reactor)
         self.site.displayTracebacks = False
+        self._connections = _Connections(self.site)
         self.endpoint = endpoint
         self.listeningPort = None
         self._listening = Notifier()
@@ -105,7 +101,7 @@ class HTTPServer(Component):
         if isinstance(endpoint, str):
             endpoint = serverFromString(self.reactor, endpoint)
         try:
-            self.listeningPort = yield endpoint.listen(self.site)
+            self.listeningPort = yield endpoint.listen(self._connections)
         except Exception:
             self._listening.fire(Failure())
             raise
@@ -116,5 +112,5 @@ class HTTPServer(Component):
             yield 1
             shutdown = self.checkShutdown()
         yield self.listeningPort.stopListening()
-        yield self.site.closeAll(self.reactor, self.closeTimeout)
+        yield self._connections.closeAll(self.reactor, self.closeTimeout)
         self.send(shutdown, "signal")
