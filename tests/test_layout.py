@@ -16,7 +16,8 @@ DOMAIN = {"core", "chassis"}
 for _part in ("codec", "file", "media", "net", "service", "ui", "util", "ipc", "__init__"):
     BELOW[_part] = DOMAIN
 BELOW["audio"] = DOMAIN | {"codec"}
-BELOW["apps"] = {"audio", "chassis", "codec", "core", "file", "media", "net", "service", "ui", "util"}
+BELOW["web"] = DOMAIN | {"net"}
+BELOW["apps"] = {"audio", "chassis", "codec", "core", "file", "media", "net", "service", "ui", "util", "web"}
 
 
 def imports(path, module):

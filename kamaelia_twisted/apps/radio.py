@@ -217,8 +217,11 @@ class RadioStation(Graphline):
             raise ValueError("speed must be positive, not {!r}".format(speed))
         self.bitrate = int((bitrate or vorbisFileInfo(filename).streamBitrate) * speed)
 
+        # About a page per chunk, so that a speeded-up station is no burstier.
+        chunkrate = max(24, self.bitrate // (8 * 4096))
+
         def reader():
-            return ReadFileAdaptor(filename, readmode="bitrate", bitrate=self.bitrate)
+            return ReadFileAdaptor(filename, readmode="bitrate", bitrate=self.bitrate, chunkrate=chunkrate)
 
         self.station = Station()
         root = Resource()

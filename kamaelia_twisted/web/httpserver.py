@@ -20,7 +20,7 @@ from ..core.component import Component
 from ..core.notifier import Notifier
 
 
-class _Connections(WrappingFactory):
+class HTTPConnections(WrappingFactory):
     """
     Wrap a site's factory to know its open connections, so that they can be
     closed.
@@ -84,7 +84,7 @@ class HTTPServer(Component):
         Component.__init__(self, **attributes)
         self.site = Site(resource, reactor=self._reactor)
         self.site.displayTracebacks = False
-        self._connections = _Connections(self.site)
+        self._connections = HTTPConnections(self.site)
         self.endpoint = endpoint
         self.listeningPort = None
         self._listening = Notifier()
