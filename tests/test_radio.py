@@ -8,7 +8,6 @@ samples of the same file.
 
 import os
 import shutil
-import signal
 import struct
 import tempfile
 
@@ -20,7 +19,7 @@ from twisted.web.resource import Resource
 from twisted.web.static import Data
 from twisted.web.util import Redirect
 
-from kamaelia_twisted import Component, Pipeline, shutdownMicroprocess
+from kamaelia_twisted import Pipeline, shutdownMicroprocess
 from kamaelia_twisted.apps.radio import RadioStation, Station
 from kamaelia_twisted.audio import WavWriter
 from kamaelia_twisted.chassis import Repeat
@@ -30,7 +29,7 @@ from kamaelia_twisted.codec.oggpages import (
 from kamaelia_twisted.media import SAMPLE
 from kamaelia_twisted.util import Collect, DataSource
 from kamaelia_twisted.web import HTTPClient, HTTPError, HTTPServer
-from tests.children import Child, spawn
+from tests.children import ROOT, Child, spawn
 from tests.nethelpers import connectPlain, freePort
 from tests.test_oggvorbis import MONO, joined, oggPages, randomSizes, readBytes, reference, sealed
 from tests.test_streaming import FirstChunk, readWav
@@ -691,3 +690,22 @@ class IcecastTests(unittest.TestCase):
         expected = reference(SAMPLE)[0]
         offset = assertSliceOf(self, samples(got), samples(expected), channels)
         self.assertEqual(offset + len(got) // 2, len(expected) // 2)
+
+
+class ExampleTests(unittest.TestCase):
+    """examples/radio.py, run as a program."""
+
+    @defer.inlineCallbacks
+    def test_playsThenCtrlC(self):
+        station = spawn(self, [os.path.join(ROOT, "examples", "radio.py"), "--http", LOOPBACK, "--loop",
+                               "--speed", "4"])
+        url = (yield station.whenOutput(rb"on (http://\S+)")).group(1).decode()
+        sink = FirstChunk()
+        client = Pipeline(HTTPClient(url), VorbisDecode(), sink).activate()
+        yield sink.arrived
+        client.inboxes["control"].deliver(shutdownMicroprocess())
+        yield client.whenDone()
+        self.assertEqual(sink.collected[0].rate, 44100)
+        station.transport.signalProcess("INT")
+        self.assertEqual((yield station.ended), 130)
+        self.assertEqual(station.err, b"")
