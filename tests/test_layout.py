@@ -18,7 +18,8 @@ for _part in ("codec", "file", "media", "net", "service", "ui", "util", "ipc", "
     BELOW[_part] = DOMAIN
 BELOW["audio"] = DOMAIN | {"codec"}
 BELOW["axon"] = DOMAIN
-BELOW["apps"] = {"audio", "chassis", "codec", "core", "file", "media", "net", "service", "ui", "util"}
+BELOW["web"] = DOMAIN | {"net"}
+BELOW["apps"] = {"audio", "chassis", "codec", "core", "file", "media", "net", "service", "ui", "util", "web"}
 
 
 def imports(path, module):

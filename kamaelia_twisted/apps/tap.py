@@ -171,6 +171,40 @@ class VorbisClientOptions(GraphOptions):
         return vorbisClient(sink=pcmSink(self["wav"]), **address)
 
 
+class RadioOptions(GraphOptions):
+    """
+    C{radio}: a live station, the file read once at its bitrate for all of
+    its HTTP listeners (C{GET /stream.ogg}).
+    """
+
+    synopsis = "[--file OGG] [--loop] [--http ENDPOINT] [--speed N] [--bitrate BITS_PER_SECOND]"
+    longdesc = ("Serve an Ogg Vorbis file live over HTTP at /stream.ogg: every listener gets the "
+                "stream's headers, then the audio from where the station is. Without --loop twistd "
+                "ends when the file has played.")
+    optParameters = [
+        ["file", "f", None, "The Ogg Vorbis file (default: the bundled sample)."],
+        ["http", None, "tcp:8000", "The HTTP server endpoint to listen on.", serverEndpoint],
+        ["speed", "s", 1.0, "Play N times faster than the bitrate.", float],
+        ["bitrate", "b", None, "Bits per second (default: the file's).", int],
+    ]
+    optFlags = [["loop", "l", "Play the file again and again, each pass a new chained stream."]]
+
+    @property
+    def oneShot(self):
+        return not self["loop"]
+
+    def makeGraph(self):
+        from ..codec import VorbisError
+        from ..media import SAMPLE
+        from .radio import RadioStation
+
+        try:
+            return RadioStation(self["file"] or SAMPLE, self["http"], loop=self["loop"], speed=self["speed"],
+                                bitrate=self["bitrate"])
+        except (OSError, VorbisError, ValueError) as error:
+            raise usage.UsageError("radio: {}".format(error)) from error
+
+
 class Options(usage.Options):
     """
     C{twistd kamaelia} options.
@@ -190,6 +224,7 @@ class Options(usage.Options):
         ["echo", None, EchoOptions, "Echo server."],
         ["vorbis-server", None, VorbisServerOptions, "Stream an Ogg Vorbis file to every client."],
         ["vorbis-client", None, VorbisClientOptions, "Play or save an Ogg Vorbis stream."],
+        ["radio", None, RadioOptions, "A live Ogg Vorbis station over HTTP."],
     ]
 
     def __init__(self):

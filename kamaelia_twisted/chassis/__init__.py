@@ -8,10 +8,11 @@ from .componentpool import ComponentPool, PoolExhausted
 from .graphline import Graphline
 from .pipeline import Pipeline
 from .processpool import ProcessPool
+from .repeat import Repeat
 from .seq import Seq
 from .tasks import TaskFailed, TaskTimedOut, WorkerCrashed, WorkerLost
 from .threadpool import ThreadPool
 
-__all__ = ["Backplane", "Carousel", "Graphline", "Pipeline", "PublishTo", "Seq", "SubscribeTo"]
+__all__ = ["Backplane", "Carousel", "Graphline", "Pipeline", "PublishTo", "Repeat", "Seq", "SubscribeTo"]
 __all__ += ["ComponentPool", "ProcessPool", "ThreadPool"]
 __all__ += ["BackplaneNotFound", "PoolExhausted", "TaskFailed", "TaskTimedOut", "WorkerCrashed", "WorkerLost"]

@@ -21,6 +21,9 @@ _MODULES = {
     "VorbisFormatError": "oggvorbis",
     "VorbisTruncatedError": "oggvorbis",
     "PCMChunk": "pcm",
+    "OggPager": "oggpages",
+    "OggPageSplitter": "oggpages",
+    "HeaderPages": "oggpages",
     "VorbisFileInfo": "vorbisinfo",
     "vorbisFileInfo": "vorbisinfo",
 }

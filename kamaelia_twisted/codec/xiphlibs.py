@@ -140,6 +140,7 @@ for _args in [
     ("ogg_sync_pageseek", c_long, _sync, _page),
     ("ogg_page_serialno", c_int, _page),
     ("ogg_page_bos", c_int, _page),
+    ("ogg_page_checksum_set", None, _page),
     ("ogg_stream_init", c_int, _stream, c_int),
     ("ogg_stream_clear", c_int, _stream),
     ("ogg_stream_pagein", c_int, _stream, _page),

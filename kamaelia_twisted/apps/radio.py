@@ -1,0 +1,249 @@
+"""
+A radio station: one Ogg Vorbis file, read once at its bitrate, sent live
+to every HTTP listener of C{/stream.ogg}::
+
+    from kamaelia_twisted.apps.radio import RadioStation
+    from kamaelia_twisted.media import SAMPLE
+
+    RadioStation(SAMPLE, "tcp:8000", loop=True).run()
+
+and then C{ffplay http://127.0.0.1:8000/stream.ogg}, C{ogg123 ...}, or
+C{Pipeline(HTTPClient(url), VorbisDecode(), AOAudioPlaybackAdaptor())}.
+The graph::
+
+    SOURCE (ReadFileAdaptor, bitrate mode; in a Repeat with loop=True)
+      -> PAGES (OggPager: one Ogg page per message)
+      -> STATION (Station: pages to every listener)
+    HTTP (HTTPServer: GET /stream.ogg registers a listener with STATION)
+
+A listener gets the current stream's header pages, then the audio from the
+next page on: one who tunes in late decodes. A listener whose connection
+cannot keep up (its transport's buffer is full) misses pages until it has
+caught up, and is dropped if that lasts C{stallTimeout} seconds; nobody
+else waits for it.
+"""
+
+from twisted.internet.interfaces import IPushProducer
+from twisted.web.resource import Resource
+from twisted.web.server import NOT_DONE_YET
+from zope.interface import implementer
+
+from ..chassis.graphline import Graphline
+from ..chassis.repeat import Repeat
+from ..codec.oggpages import HeaderPages, OggPager
+from ..codec.vorbisinfo import vorbisFileInfo
+from ..core.component import Component
+from ..file import ReadFileAdaptor
+from ..web import HTTPServer
+
+
+@implementer(IPushProducer)
+class Listener:
+    """
+    One listener: the pages the station writes go to C{consumer} (a
+    C{twisted.web} request), whose push producer this is.
+
+    @ivar paused: whether its transport's buffer is full (pages are skipped).
+    @ivar pagesSent: how many pages were written to it.
+    @ivar pagesSkipped: how many pages it missed while paused.
+    """
+
+    def __init__(self, station, request):
+        self.station, self.request = station, request
+        self.paused = False
+        self.stream = None
+        self.pagesSent = self.pagesSkipped = 0
+        self._stall = None
+        request.registerProducer(self, True)
+
+    def send(self, page, headers, stream):
+        """
+        Write C{page}, preceded by C{headers} if it is the first of
+        C{stream} it gets; skip it while paused.
+        """
+        if self.paused:
+            self.pagesSkipped += 1
+            return
+        if self.stream != stream:
+            self.stream = stream
+            self.request.write(headers)
+        self.request.write(page)
+        self.pagesSent += 1
+
+    def pauseProducing(self):
+        self.paused = True
+        if self._stall is None:
+            self._stall = self.station.reactor.callLater(self.station.stallTimeout, self.drop)
+
+    def resumeProducing(self):
+        self.paused = False
+        if self._stall is not None and self._stall.active():
+            self._stall.cancel()
+        self._stall = None
+
+    def stopProducing(self):
+        self.resumeProducing()
+
+    def drop(self):
+        """Close the connection at once: the listener has not kept up."""
+        self._stall = None
+        self.station.listenersDropped += 1
+        self.request.transport.abortConnection()
+
+    def finish(self):
+        """End the response and close the connection."""
+        self.resumeProducing()
+        self.request.unregisterProducer()
+        self.request.finish()
+        self.request.transport.loseConnection()
+
+
+class Station(Component):
+    """
+    Send each Ogg page that arrives on C{inbox} to every listener.
+
+    Header pages are kept as they pass (L{HeaderPages}); a listener gets the
+    current stream's before its first audio page, and again when a new
+    chained stream begins. On a shutdown message on C{control} every
+    listener's response is ended and the message is passed on.
+
+    @ivar listeners: the current L{Listener}s.
+    @ivar listenersDropped: how many were dropped for not keeping up.
+    @ivar stallTimeout: the seconds a listener may stay paused before it is dropped.
+    """
+
+    Inboxes = {"inbox": "Ogg pages, one per message", "control": "Shutdown messages: end every listener"}
+    Outboxes = {"outbox": "Unused", "signal": "The shutdown message, passed on"}
+    stallTimeout = 30.0
+
+    def __init__(self, **attributes):
+        Component.__init__(self, **attributes)
+        self.listeners = set()
+        self.listenersDropped = 0
+        self.headers = HeaderPages()
+        self._headerBytes = b""
+
+    def addListener(self, request):
+        """
+        Send the stream to C{request} (a C{twisted.web} request) from the
+        next page on, until it goes away or the station ends.
+
+        @return: its L{Listener}.
+        """
+        listener = Listener(self, request)
+        self.listeners.add(listener)
+        request.notifyFinish().addBoth(lambda _: self.listeners.discard(listener))
+        return listener
+
+    def main(self):
+        while True:
+            while self.dataReady("inbox"):
+                self._broadcast(self.recv("inbox"))
+            shutdown = self.checkShutdown()
+            if shutdown is not None:
+                for listener in list(self.listeners):
+                    listener.finish()
+                self.send(shutdown, "signal")
+                return
+            self.pause()
+            yield 1
+
+    def _broadcast(self, page):
+        headers = self.headers
+        if headers.add(page):
+            if headers.complete:
+                self._headerBytes = b"".join(headers.pages)
+            return
+        if not headers.complete:
+            return  # audio of a stream whose headers were never seen
+        stream, headerBytes = headers.streams, self._headerBytes
+        for listener in list(self.listeners):
+            listener.send(page, headerBytes, stream)
+
+
+class StreamResource(Resource):
+    """
+    C{GET}: the station's stream, as C{audio/ogg}, for as long as it plays.
+    """
+
+    isLeaf = True
+
+    def __init__(self, station):
+        Resource.__init__(self)
+        self.station = station
+
+    def render_HEAD(self, request):
+        self._headers(request)
+        return b""
+
+    def render_GET(self, request):
+        if self.station.isDone():
+            request.setResponseCode(503)
+            return b"the station has stopped\n"
+        self._headers(request)
+        self.station.addListener(request)
+        return NOT_DONE_YET
+
+    def _headers(self, request):
+        request.setHeader(b"Content-Type", b"audio/ogg")
+        request.setHeader(b"Cache-Control", b"no-cache, no-store")
+
+
+class RadioStation(Graphline):
+    """
+    Serve C{filename} live over HTTP at C{/stream.ogg} (see the module).
+
+    Without C{loop} the graph ends (every listener's stream ended) when the
+    file has played; with it, each pass is a new chained stream. A
+    shutdown message on C{control} stops it.
+    """
+
+    def __init__(self, filename, endpoint, loop=False, speed=1.0, bitrate=None, path=b"stream.ogg",
+                 reactor=None):
+        """
+        @param filename: an Ogg Vorbis file.
+        @param endpoint: the HTTP server endpoint (C{"tcp:8000"}) or object.
+        @param loop: play the file again and again.
+        @param speed: how many times faster than C{bitrate} to play.
+        @param bitrate: bits per second (default: the file's
+            L{streamBitrate<kamaelia_twisted.codec.vorbisinfo.VorbisFileInfo.streamBitrate>}).
+        @param path: the stream's path on the server.
+        @param reactor: the reactor running it.
+        @raise OSError: if the file cannot be read.
+        @raise kamaelia_twisted.codec.VorbisFormatError: if it is not Ogg Vorbis.
+        @raise ValueError: if C{speed} is not positive.
+        """
+        if speed <= 0:
+            raise ValueError("speed must be positive, not {!r}".format(speed))
+        self.bitrate = int((bitrate or vorbisFileInfo(filename).streamBitrate) * speed)
+
+        # About a page per chunk, so that a speeded-up station is no burstier.
+        chunkrate = max(24, self.bitrate // (8 * 4096))
+
+        def reader():
+            return ReadFileAdaptor(filename, readmode="bitrate", bitrate=self.bitrate, chunkrate=chunkrate)
+
+        self.station = Station()
+        root = Resource()
+        root.putChild(path, StreamResource(self.station))
+        Graphline.__init__(
+            self,
+            SOURCE=Repeat(reader) if loop else reader(),
+            PAGES=OggPager(),
+            STATION=self.station,
+            HTTP=HTTPServer(root, endpoint),
+            linkages={
+                ("SOURCE", "outbox"): ("PAGES", "inbox"),
+                ("SOURCE", "signal"): ("PAGES", "control"),
+                ("PAGES", "outbox"): ("STATION", "inbox"),
+                ("PAGES", "signal"): ("STATION", "control"),
+                ("STATION", "signal"): ("HTTP", "control"),
+            },
+            reactor=reactor,
+        )
+
+    def whenListening(self):
+        """
+        Return a L{Deferred} firing with the HTTP server's C{IListeningPort}.
+        """
+        return self.components["HTTP"].whenListening()
