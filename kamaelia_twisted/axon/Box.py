@@ -78,7 +78,7 @@ def makeInbox(notify, size=None, owner=None, name="inbox"):
     """
     Return a new inbox; C{notify} is called on each delivery.
     """
-    box = postbox(owner, name, isInbox=True)
+    box = postbox(owner, name)
     box.setAlarm(notify)
     box.setSize(size)
     return box

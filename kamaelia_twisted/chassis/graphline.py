@@ -49,10 +49,10 @@ class Graphline(Component):
         if source == "self" and sink == "self":
             raise ValueError("a linkage from 'self' to 'self' links nothing")
         if source == "self":
-            self._ensureBox(self.inboxes, sourcebox, isInbox=True)
+            self._ensureBox(self.inboxes, sourcebox)
             passthrough = 1
         elif sink == "self":
-            self._ensureBox(self.outboxes, sinkbox, isInbox=False)
+            self._ensureBox(self.outboxes, sinkbox)
             passthrough = 2
         else:
             passthrough = 0
@@ -67,9 +67,9 @@ class Graphline(Component):
             raise KeyError("Graphline linkage names {!r}, which is not one of its components ({})".format(
                 name, ", ".join(sorted(self.components)))) from None
 
-    def _ensureBox(self, boxes, name, isInbox):
+    def _ensureBox(self, boxes, name):
         if name not in boxes:
-            boxes[name] = Box(self, name, isInbox=isInbox)
+            boxes[name] = Box(self, name)
 
     def main(self):
         finished = superviseChildren(self)

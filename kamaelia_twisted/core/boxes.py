@@ -78,7 +78,6 @@ class Box:
 
     @ivar owner: the component whose box this is.
     @ivar name: the box name.
-    @ivar isInbox: whether this is an inbox.
     @ivar messages: the C{deque} of messages held, oldest first (until the
         first delivery, an empty stand-in); read it, but add and remove
         through the box so bounds and waiters are kept.
@@ -96,16 +95,15 @@ class Box:
     @ivar sources: the boxes that forward to this one, as a tuple.
     """
 
-    __slots__ = ("owner", "name", "isInbox", "messages", "size", "capacity", "_bound", "_limit", "alarm",
+    __slots__ = ("owner", "name", "messages", "size", "capacity", "_limit", "alarm",
                  "plain", "target", "destination", "sources", "_spaceWaiters")
 
-    def __init__(self, owner, name, isInbox=False):
+    def __init__(self, owner, name):
         self.owner = owner
         self.name = name
-        self.isInbox = isInbox
         self.messages = _NO_MESSAGES
         self.size = self.capacity = None
-        self._bound = self._limit = sys.maxsize
+        self._limit = sys.maxsize
         self.alarm = None
         self.plain = False
         self.target = None
@@ -131,7 +129,6 @@ class Box:
         to it when full raises L{BoxFull}.
         """
         self.size = size
-        self._bound = sys.maxsize if size is None else size
         self._updatePlain()
         self._updateLimit()
 
@@ -153,7 +150,7 @@ class Box:
         self.setCapacity(None)
 
     def _updateLimit(self):
-        self._limit = min(self._bound, sys.maxsize if self.capacity is None else self.capacity)
+        self._limit = min(sys.maxsize if bound is None else bound for bound in (self.size, self.capacity))
         self._releaseWaiters()
 
     def setAlarm(self, alarm):
@@ -189,7 +186,7 @@ class Box:
             a capacity (L{setCapacity}) never raises.
         """
         dest = self.destination
-        if len(dest.messages) >= dest._bound:
+        if dest.size is not None and len(dest.messages) >= dest.size:
             raise BoxFull(dest)
         if dest.messages is _NO_MESSAGES:
             dest._holdMessages()

@@ -65,7 +65,7 @@ class Component:
     _raisesFailure = False
     # The core's own state in slots, the attributes of subclasses and of
     # keywords in __dict__: an idle component costs little memory.
-    __slots__ = ("name", "inboxes", "outboxes", "_reactor", "_scheduler", "_state", "_gen", "_send",
+    __slots__ = ("name", "inboxes", "outboxes", "_reactor", "_scheduler", "_state", "_gen",
                  "_paused", "_sleeping", "_resume", "_throw", "_parent", "_children", "_links",
                  "_doneNotifier", "__dict__", "__weakref__")
 
@@ -83,7 +83,7 @@ class Component:
                 type(self).__name__, ", ".join(sorted(unknown))))
         self.__dict__.update(attributes)
         self.name = "{}_{}".format(type(self).__name__, next(_ids))
-        self.inboxes = {name: Box(self, name, isInbox=True) for name in self.Inboxes}
+        self.inboxes = {name: Box(self, name) for name in self.Inboxes}
         self.outboxes = {name: Box(self, name) for name in self.Outboxes}
         self._reactor = reactor
         self._state = _INITIAL
@@ -294,7 +294,6 @@ class Component:
         self._gen = self.main()
         if not isinstance(self._gen, GeneratorType):
             raise TypeError("{}.main() must be a generator (use yield)".format(self.name))
-        self._send = self._gen.send
         self._scheduler.schedule(self)
 
     def stop(self):
@@ -366,7 +365,7 @@ class Component:
                 failure, self._throw = self._throw, None
                 value = failure.throwExceptionIntoGenerator(self._gen)
             else:
-                value, self._resume = self._send(self._resume), None
+                value, self._resume = self._gen.send(self._resume), None
         except StopIteration as stop:
             self._finish(stop.value)
             return
@@ -390,7 +389,7 @@ class Component:
 
     def _finish(self, result):
         self._state = _DONE
-        self._gen = self._send = None
+        self._gen = None
         if isinstance(result, Failure):
             self._fail(result)
         for linkage in self._links:
