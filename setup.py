@@ -12,7 +12,8 @@ setup(
     package_data={"twisted": ["plugins/kamaelia_twisted_plugin.py"], "kamaelia_twisted.media": ["sample.ogg", "README"]},
     install_requires=["twisted>=22.10", "pyogg==0.6.14a1", "pygame>=2.1", "numpy", "ampoule"],
     extras_require={
-        "test": ["twisted[tls]"],
+        "dask": ["distributed"],
+        "test": ["twisted[tls]", "distributed"],
         "bench": ["kamaelia-axon"],
     },
 )
