@@ -4,6 +4,7 @@ C{dask} command on loopback, and on the pool's embedded cluster.
 """
 
 import atexit
+import hashlib
 import json
 import os
 import signal
@@ -23,7 +24,7 @@ from kamaelia_twisted.core.ipc import errorOccurred
 from kamaelia_twisted.util import DataSource
 
 from . import poolwork
-from .test_pools import ROOT, Feeder, Tap, exampleEnvironment, through
+from .test_pools import EXAMPLES, ROOT, Feeder, Script, Tap, exampleEnvironment, through
 
 DASK = os.path.join(os.path.dirname(sys.executable), "dask")
 
@@ -404,3 +405,76 @@ class EmbeddedClusterTests(unittest.TestCase):
             self.assertNotIn(b"bootstrapping phase", err)
 
         return d.addCallback(check)
+
+
+class QuietScript(Script):
+    """
+    A L{Script} that keeps its standard error apart, in C{errors}.
+    """
+
+    errors = b""
+
+    def errReceived(self, data):
+        self.errors += data
+
+
+class ExampleTests(unittest.TestCase):
+    maxDiff = None
+
+    def test_checksumCluster(self):
+        """
+        C{checksum_cluster.py FOLDER} prints each file's SHA-256 in name
+        order, hashed on an embedded cluster.
+        """
+        folder = self.mktemp()
+        os.mkdir(folder)
+        contents = {"b.txt": b"eggs", "a.txt": b"spam", "c.bin": bytes(range(256)) * 100}
+        for name, data in contents.items():
+            with open(os.path.join(folder, name), "wb") as output:
+                output.write(data)
+        os.mkdir(os.path.join(folder, "sub"))
+        d = getProcessOutputAndValue(sys.executable, [os.path.join(EXAMPLES, "checksum_cluster.py"), folder],
+                                     env=exampleEnvironment())
+
+        def check(result):
+            out, err, code = result
+            expected = "".join("{}  {}\n".format(hashlib.sha256(contents[name]).hexdigest(),
+                                                 os.path.join(folder, name)) for name in sorted(contents))
+            self.assertEqual((out.decode(), code), (expected, 0), err.decode()[-3000:])
+
+        return d.addCallback(check)
+
+    @defer.inlineCallbacks
+    def test_checksumClusterInterrupted(self):
+        """
+        Ctrl-C while the cluster starts: the example exits with status 130,
+        says nothing, and no process of its cluster is left.
+        """
+        tmp = os.path.abspath(self.mktemp())
+        os.mkdir(tmp)
+        script = QuietScript()
+        process = reactor.spawnProcess(
+            script, sys.executable, [sys.executable, os.path.join(EXAMPLES, "checksum_cluster.py"), ROOT],
+            env=dict(exampleEnvironment(), TMPDIR=tmp), childFDs={0: "w", 1: "r", 2: "r"})
+        self.addCleanup(script.kill)
+        while not clusterProcesses(tmp):
+            yield deferLater(reactor, 0.05, lambda: None)
+        process.signalProcess("INT")
+        ended = yield script.ended
+        self.assertEqual((ended.exitCode, script.output, script.errors.decode()), (130, b"", ""))
+        self.assertEqual(clusterProcesses(tmp), [])
+
+
+def clusterProcesses(folder):
+    """
+    Return the ids of the processes whose command line mentions C{folder}.
+    """
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open("/proc/{}/cmdline".format(pid), "rb") as cmdline:
+                if folder.encode() in cmdline.read():
+                    found.append(int(pid))
+        except OSError:
+            pass
+    return found

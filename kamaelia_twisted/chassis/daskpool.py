@@ -55,14 +55,15 @@ import tempfile
 import threading
 import traceback
 
-from twisted.internet.defer import Deferred, succeed
+from twisted.internet.defer import CancelledError, Deferred, succeed
 from twisted.internet.protocol import ProcessProtocol
+from twisted.logger import Logger
 from twisted.python.failure import Failure
 
 from ..core.ipc import shutdownMicroprocess
 from ..core.names import namedCallable, requireCallable
 from .processpool import childEnvironment
-from .taskpool import TaskPool
+from .taskpool import TaskFailed, TaskPool
 
 __all__ = ["DaskPool", "SchedulerLost", "TaskCancelled"]
 
@@ -95,9 +96,12 @@ class LoopThread:
     outcomes come back to the reactor thread as L{Deferred}s.
     """
 
+    _log = Logger()
+
     def __init__(self, reactor, name):
         self._reactor = reactor
         self.loop = asyncio.new_event_loop()
+        self.loop.set_exception_handler(self._unhandled)
         self._stopped = Deferred()
         self._thread = threading.Thread(target=self._serve, name=name, daemon=True)
         self._thread.start()
@@ -120,6 +124,11 @@ class LoopThread:
             self.loop.call_soon_threadsafe(self.loop.stop)
         return self._stopped
 
+    def _unhandled(self, loop, context):
+        # Dask leaves some of its futures unretrieved when a client stops
+        # while connecting: worth a debug line, not a traceback on stderr.
+        self._log.debug("{name}: {message}", name=self._thread.name, message=context.get("message"))
+
     def _serve(self):
         loop = self.loop
         asyncio.set_event_loop(loop)
@@ -137,6 +146,9 @@ class LoopThread:
 
 
 def _settle(d, future):
+    if future.cancelled():  # the loop stopped first
+        d.errback(CancelledError())
+        return
     error = future.exception()
     if error is None:
         d.callback(future.result())
@@ -313,7 +325,7 @@ class DaskPool(TaskPool):
 
     async def _close(self):
         try:
-            client = await self._client
+            client = await self._client  # if still connecting, let it finish
         except SchedulerLost:
             return
         await asyncio.wait_for(client.close(), STOP_GRACE)
@@ -333,7 +345,8 @@ class DaskPool(TaskPool):
         except FutureCancelledError as cancelled:
             if cancelled.reason == "scheduler-connection-lost":
                 raise SchedulerLost("{}: lost the connection to {}".format(self.name, self._where())) from None
-            raise TaskCancelled("{}: cancelled on the cluster ({})".format(self.name, cancelled.reason)) from None
+            why = "the pool was shut down" if self._cancelling else cancelled.reason
+            raise TaskCancelled("{}: cancelled on the cluster: {}".format(self.name, why)) from None
         except Exception as error:
             remote = "".join(traceback.format_tb(await future.traceback()))
             error.add_note("in a Dask worker:\n{}{}: {}".format(remote, type(error).__name__, error))
@@ -351,6 +364,11 @@ class DaskPool(TaskPool):
     def _run(self, item):
         d = self._bridge.call(self._apply(item))
         return d.addErrback(self._schedulerLost)
+
+    def _failed(self, failure, item):
+        if failure.check(TaskCancelled, CancelledError):  # asked for: not worth a warning
+            return [TaskFailed(item, failure)]
+        return TaskPool._failed(self, failure, item)
 
     def _schedulerLost(self, failure):
         failure.trap(SchedulerLost)
