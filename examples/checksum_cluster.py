@@ -10,7 +10,10 @@ C{--address} (or C{KAMAELIA_DASK_ADDRESS}) the pool uses that scheduler, whose
 workers must see the same files and import C{poolwork}; without, it starts a
 cluster of C{--workers} processes on this machine and stops it at the end. A
 file that cannot be read is reported on stderr and the others go on. Ctrl-C
-stops the cluster and exits with status 130.
+stops the cluster and exits with status 130. As a twistd graph, printing as
+it goes:
+
+    twistd -n kamaelia --exit-when-done --graph examples/checksum_cluster.py:makeGraph --arg folder=examples
 """
 
 import argparse
@@ -19,18 +22,41 @@ import sys
 
 from kamaelia_twisted import Pipeline
 from kamaelia_twisted.chassis import DaskPool, TaskFailed
-from kamaelia_twisted.util import Collect, DataSource
+from kamaelia_twisted.util import Collect, DataSource, PureTransformer
 
 
 def checksumGraph(folder, address=None, workers=2):
     """
     Return a pipeline checksumming the files in C{folder}, and its L{Collect}.
     """
-    paths = [os.path.abspath(os.path.join(folder, name)) for name in sorted(os.listdir(folder))]
-    files = [path for path in paths if os.path.isfile(path)]
     results = Collect()
-    pool = DaskPool("poolwork:checksum", address=address, workers=workers)
-    return Pipeline(DataSource(files), pool, results), results
+    return Pipeline(DataSource(filesIn(folder)), checksumPool(address, workers), results), results
+
+
+def filesIn(folder):
+    paths = [os.path.abspath(os.path.join(folder, name)) for name in sorted(os.listdir(folder))]
+    return [path for path in paths if os.path.isfile(path)]
+
+
+def checksumPool(address, workers):
+    return DaskPool("poolwork:checksum", address=address, workers=workers)
+
+
+def makeGraph(folder, address=None, workers="2"):
+    """
+    Return a pipeline printing the checksum of each file in C{folder}, for
+    C{twistd -n kamaelia --graph}.
+    """
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # poolwork, as when run as a script
+    return Pipeline(DataSource(filesIn(folder)), checksumPool(address, int(workers)), PureTransformer(printResult))
+
+
+def printResult(result):
+    if isinstance(result, TaskFailed):
+        print("{}: {}".format(result.item, result.failure.getErrorMessage()), file=sys.stderr)
+    else:
+        path, digest = result
+        print("{}  {}".format(digest, os.path.relpath(path)), flush=True)
 
 
 def main():
@@ -46,11 +72,7 @@ def main():
     except KeyboardInterrupt:
         sys.exit(130)
     for result in results.collected:
-        if isinstance(result, TaskFailed):
-            print("{}: {}".format(result.item, result.failure.getErrorMessage()), file=sys.stderr)
-        else:
-            path, digest = result
-            print("{}  {}".format(digest, os.path.relpath(path)))
+        printResult(result)
 
 
 if __name__ == "__main__":
