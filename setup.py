@@ -12,8 +12,9 @@ setup(
     package_data={"twisted": ["plugins/kamaelia_twisted_plugin.py"], "kamaelia_twisted.media": ["sample.ogg", "README"]},
     install_requires=["twisted>=22.10", "pyogg==0.6.14a1", "pygame>=2.1", "numpy", "ampoule"],
     extras_require={
+        "dask": ["distributed"],
         "kamaelia": ["kamaelia"],
-        "test": ["twisted[tls]", "kamaelia"],
+        "test": ["twisted[tls]", "distributed", "kamaelia"],
         "bench": ["kamaelia-axon"],
     },
 )

@@ -9,9 +9,9 @@ Kamaelia-style components on the Twisted reactor.
     ['hello']
 """
 
-from .chassis import (Backplane, BackplaneNotFound, Carousel, ComponentPool, Graphline, Pipeline,
-                      PoolExhausted, ProcessPool, PublishTo, Seq, SubscribeTo, TaskFailed, TaskTimedOut,
-                      ThreadPool, WorkerCrashed, WorkerLost)
+from .chassis import (Backplane, BackplaneNotFound, Carousel, ComponentPool, DaskPool, Graphline, Pipeline,
+                      PoolExhausted, ProcessPool, PublishTo, Repeat, SchedulerLost, Seq, SubscribeTo,
+                      TaskCancelled, TaskFailed, TaskTimedOut, ThreadPool, WorkerCrashed, WorkerLost)
 from .core.boxes import BoxFull, noSpaceInBox
 from .core.component import Component, ComponentStopped
 from .core.ipc import errorOccurred, producerFinished, shutdownMicroprocess
@@ -20,10 +20,10 @@ from .core.runtime import Runtime
 from .core.threaded import ThreadedComponent
 
 __all__ = [
-    "Backplane", "Carousel", "Component", "ComponentPool", "Graphline", "Pipeline", "ProcessPool",
-    "PublishTo", "Runtime", "Seq", "SubscribeTo", "ThreadPool", "ThreadedComponent",
+    "Backplane", "Carousel", "Component", "ComponentPool", "DaskPool", "Graphline", "Pipeline",
+    "ProcessPool", "PublishTo", "Repeat", "Runtime", "Seq", "SubscribeTo", "ThreadPool", "ThreadedComponent",
     "errorOccurred", "noSpaceInBox", "producerFinished", "shutdownMicroprocess",
     # the exceptions users catch
     "BackplaneNotFound", "BoxAlreadyLinked", "BoxFull", "ComponentStopped", "PoolExhausted",
-    "TaskFailed", "TaskTimedOut", "WorkerCrashed", "WorkerLost",
+    "SchedulerLost", "TaskCancelled", "TaskFailed", "TaskTimedOut", "WorkerCrashed", "WorkerLost",
 ]
