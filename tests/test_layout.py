@@ -14,12 +14,13 @@ PACKAGE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 # builds only on those below it (audio plays what codec decodes).
 BELOW = {"core": set(), "chassis": {"core"}}
 DOMAIN = {"core", "chassis"}
-for _part in ("codec", "file", "media", "net", "service", "ui", "util", "ipc", "__init__"):
+for _part in ("codec", "file", "introspect", "media", "net", "service", "ui", "util", "ipc", "__init__"):
     BELOW[_part] = DOMAIN
 BELOW["audio"] = DOMAIN | {"codec"}
 BELOW["axon"] = DOMAIN
-BELOW["web"] = DOMAIN | {"net"}
-BELOW["apps"] = {"audio", "chassis", "codec", "core", "file", "media", "net", "service", "ui", "util", "web"}
+BELOW["web"] = DOMAIN | {"introspect", "net"}
+BELOW["apps"] = {"audio", "chassis", "codec", "core", "file", "introspect", "media", "net", "service", "ui",
+                 "util", "web"}
 
 
 def imports(path, module):
