@@ -10,6 +10,8 @@ or a ready-made one, as a subcommand::
 
     twistd -n kamaelia echo --port tcp:1500
 
+C{--inspect ENDPOINT} serves the running graph's L{Inspector} beside it.
+
 A subcommand is a L{GraphOptions} subclass whose C{makeGraph} returns the
 graph, listed in L{Options.subCommands}.
 
@@ -24,6 +26,7 @@ import os
 import sys
 from functools import reduce
 
+from twisted.application.service import MultiService
 from twisted.internet.endpoints import clientFromString, serverFromString
 from twisted.protocols.wire import Echo
 from twisted.python import usage
@@ -31,6 +34,7 @@ from twisted.python import usage
 from ..core.names import namedCallable, requireCallable
 from ..net import ProtocolComponent, SimpleServer
 from ..service import GraphService, makeGraph
+from ..web import Inspector
 
 
 class GraphOptions(usage.Options):
@@ -218,6 +222,8 @@ class Options(usage.Options):
     optParameters = [
         ["graph", "g", None, "PATH_OR_MODULE:CALLABLE returning the graph (a component)."],
         ["stop-timeout", None, 10.0, "Seconds to wait for the graph at each stage of stopping.", float],
+        ["inspect", None, None, "Serve the running graph's inspector (/, /graph.json, /graph.dot, "
+         "/graph.svg, /metrics) over HTTP on this endpoint.", serverEndpoint],
     ]
     optFlags = [["exit-when-done", None, "Stop twistd when the graph has finished by itself."]]
     subCommands = [
@@ -339,7 +345,16 @@ def _exit(status):
 
 def makeService(options):
     """
-    Return a L{TwistdGraphService} running C{options.graph}.
+    Return a L{TwistdGraphService} running C{options.graph}; with
+    C{--inspect}, a L{MultiService} of it and a L{GraphService} running an
+    L{Inspector} of the graph.
     """
-    return TwistdGraphService(options.graph, stopTimeout=options["stop-timeout"],
-                              stopReactor=bool(options["exit-when-done"]))
+    graphService = TwistdGraphService(options.graph, stopTimeout=options["stop-timeout"],
+                                      stopReactor=bool(options["exit-when-done"]))
+    if options["inspect"] is None:
+        return graphService
+    both = MultiService()
+    graphService.setServiceParent(both)
+    GraphService(Inspector(options["inspect"], options.graph),
+                 stopTimeout=options["stop-timeout"]).setServiceParent(both)
+    return both

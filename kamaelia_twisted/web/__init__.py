@@ -1,5 +1,6 @@
 """
-HTTP on twisted.web: a client component and a server component.
+HTTP on twisted.web: a client component, a server component, and the
+L{Inspector} of a running graph.
 
     from kamaelia_twisted import Pipeline
     from kamaelia_twisted.web import HTTPClient
@@ -11,5 +12,6 @@ HTTP on twisted.web: a client component and a server component.
 
 from .httpclient import HTTPClient, HTTPError
 from .httpserver import HTTPServer
+from .inspector import Inspector
 
-__all__ = ["HTTPClient", "HTTPError", "HTTPServer"]
+__all__ = ["HTTPClient", "HTTPError", "HTTPServer", "Inspector"]
