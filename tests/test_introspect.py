@@ -7,13 +7,17 @@ import json
 import re
 import sys
 
+from twisted.application.service import MultiService
 from twisted.internet import defer, reactor
 from twisted.internet.task import Clock
 from twisted.python.procutils import which
 from twisted.trial import unittest
 from twisted.web.client import Agent, readBody
 
+from twisted.python import usage
+
 from kamaelia_twisted import Graphline, Pipeline, shutdownMicroprocess
+from kamaelia_twisted.apps.tap import Options, TwistdGraphService, makeService
 from kamaelia_twisted.introspect import snapshot, toDot
 from kamaelia_twisted.util import Collect
 from kamaelia_twisted.web import Inspector
@@ -257,8 +261,27 @@ class InspectorTests(unittest.TestCase):
 
 class TwistdInspectTests(unittest.TestCase):
     """
-    C{twistd -n kamaelia --inspect ENDPOINT} as a real process.
+    C{twistd -n kamaelia --inspect ENDPOINT}: its options, and a real process.
     """
+
+    def test_options(self):
+        """
+        With C{--inspect}, the service runs the graph and an L{Inspector} of it.
+        """
+        options = Options()
+        options.parseOptions(["--inspect", LOOPBACK, "echo"])
+        service = makeService(options)
+        self.assertIsInstance(service, MultiService)
+        graphService, inspectorService = list(service)
+        self.assertIsInstance(graphService, TwistdGraphService)
+        self.assertIs(graphService.graph, options.graph)
+        self.assertIsInstance(inspectorService.graph, Inspector)
+        self.assertEqual((inspectorService.graph.endpoint, inspectorService.graph.roots), (LOOPBACK, (options.graph,)))
+
+    def test_badEndpoint(self):
+        options = Options()
+        error = self.assertRaises(usage.UsageError, options.parseOptions, ["--inspect", "tcp:nope", "echo"])
+        self.assertIn("'tcp:nope' is not a server endpoint", str(error))
 
     @defer.inlineCallbacks
     def test_inspect(self):
