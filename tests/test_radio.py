@@ -31,7 +31,7 @@ from kamaelia_twisted.media import SAMPLE
 from kamaelia_twisted.net import Multicast_transceiver
 from kamaelia_twisted.util import Collect, DataSource
 from kamaelia_twisted.web import HTTPClient, HTTPError, HTTPServer
-from tests.children import ROOT, Child, spawn
+from tests.children import ROOT, Child, runChild, spawn
 from tests.nethelpers import connectPlain, freePort
 from tests.test_oggvorbis import MONO, joined, oggPages, randomSizes, readBytes, reference, sealed
 from tests.test_streaming import FirstChunk, readWav
@@ -854,3 +854,23 @@ class MulticastTwistdTests(unittest.TestCase):
                      "--multicast", group, "--interface", "127.0.0.1", "--speed", "4", "--loop"])
         self.assertEqual((yield listener.ended), 0, listener.out)
         assertSliceOf(self, samples(readWav(path)[0]), samples(reference(SAMPLE)[0]), 2, least=44100)
+
+
+class ListenExampleTests(unittest.TestCase):
+    """examples/radio_listen.py, run as a program."""
+
+    @defer.inlineCallbacks
+    def test_ctrlCExitsQuietly(self):
+        port = yield freePort()
+        listener = spawn(self, [os.path.join(ROOT, "examples", "radio_listen.py"), "--multicast",
+                                "{}:{}".format(GROUP, port), "--interface", "127.0.0.1", "--wav", os.path.abspath(self.mktemp())])
+        yield listener.whenOutput(rb"listening to")
+        listener.transport.signalProcess("INT")
+        self.assertEqual((yield listener.ended), 130)
+        self.assertEqual(listener.err, b"")
+
+    @defer.inlineCallbacks
+    def test_help(self):
+        child, code = yield runChild(self, [os.path.join(ROOT, "examples", "radio_listen.py"), "--help"])
+        self.assertEqual(code, 0)
+        self.assertIn(b"--multicast", child.out)
