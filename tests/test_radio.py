@@ -20,16 +20,18 @@ from twisted.web.static import Data
 from twisted.web.util import Redirect
 
 from kamaelia_twisted import Pipeline, shutdownMicroprocess
-from kamaelia_twisted.apps.radio import RadioStation, Station
+from kamaelia_twisted.apps.radio import RadioStation, Station, radioListener
 from kamaelia_twisted.audio import WavWriter
 from kamaelia_twisted.chassis import Repeat
 from kamaelia_twisted.codec import OggVorbisDecoder, VorbisDecode
 from kamaelia_twisted.codec.oggpages import (
     HeaderPages, OggPager, OggPageSplitter, isBeginning, serialOf, withSerial)
+from kamaelia_twisted.codec.oggrepeat import HeaderRepeat, PageJoiner
 from kamaelia_twisted.media import SAMPLE
+from kamaelia_twisted.net import Multicast_transceiver
 from kamaelia_twisted.util import Collect, DataSource
 from kamaelia_twisted.web import HTTPClient, HTTPError, HTTPServer
-from tests.children import ROOT, Child, spawn
+from tests.children import ROOT, Child, runChild, spawn
 from tests.nethelpers import connectPlain, freePort
 from tests.test_oggvorbis import MONO, joined, oggPages, randomSizes, readBytes, reference, sealed
 from tests.test_streaming import FirstChunk, readWav
@@ -709,3 +711,166 @@ class ExampleTests(unittest.TestCase):
         station.transport.signalProcess("INT")
         self.assertEqual((yield station.ended), 130)
         self.assertEqual(station.err, b"")
+
+
+# Multicast
+
+
+GROUP = "239.255.42.1"
+
+
+class PageJoinerTests(unittest.TestCase):
+    """PageJoiner on pages as datagrams, on a Clock."""
+
+    def setUp(self):
+        self.clock = task.Clock()
+        self.sink = Collect()
+        self.joiner = PageJoiner(reactor=self.clock)
+        Pipeline(self.joiner, self.sink, reactor=self.clock).activate()
+        self.pages = oggPages(readBytes(SAMPLE))
+
+    def feed(self, datagrams):
+        for datagram in datagrams:
+            self.joiner.inboxes["inbox"].deliver(datagram)
+        self.clock.advance(0)
+
+    def test_waitsForHeadersDropsRepeats(self):
+        """Audio before the headers is dropped; repeated headers of the stream being passed are too."""
+        pages = self.pages
+        self.feed(pages[10:12] + pages[:2] + pages[12:14] + pages[:2] + pages[14:15])
+        self.assertEqual(self.sink.collected, pages[:2] + pages[12:15])
+        self.assertEqual(self.joiner.pagesSkipped, 4)
+
+    def test_badDatagramsSkipped(self):
+        """Junk, a truncated page, a corrupt page and a non-bytes message are dropped; the rest passes."""
+        pages = self.pages
+        corrupt = bytearray(pages[11])
+        corrupt[60] ^= 1
+        self.feed([b"junk", pages[1][:100]] + pages[:2] + [pages[10][:-1], bytes(corrupt), None,
+                                                           pages[10] + b"x", pages[12]])
+        self.assertEqual(self.sink.collected, pages[:2] + [pages[12]])
+        self.assertEqual(self.joiner.dropped, 6)
+        self.assertFalse(self.joiner.isDone())
+
+    def test_newChainedStream(self):
+        """A new stream's headers are passed on once complete, then its audio."""
+        mono = oggPages(readBytes(MONO))
+        headers = HeaderPages()
+        count = sum(headers.add(page) for page in mono[:5])
+        self.feed(self.pages[:2] + self.pages[20:22] + mono[count : count + 2] + mono)
+        self.assertEqual(self.sink.collected, self.pages[:2] + self.pages[20:22] + mono)
+        self.assertEqual(self.joiner.streams, 2)
+
+
+class HeaderRepeatTests(unittest.TestCase):
+    def test_headersRepeatedEachInterval(self):
+        clock, sink = task.Clock(), Collect()
+        repeat = HeaderRepeat(2.0, reactor=clock)
+        Pipeline(repeat, sink, reactor=clock).activate()
+        pages = oggPages(readBytes(SAMPLE))
+        for index, page in enumerate(pages[:12]):
+            repeat.inboxes["inbox"].deliver(page)
+            clock.advance(0.5)
+        # headers at t=0 and 0.5; due at 2.5: before the page at t=2.5 (index 5) and t=4.5 (index 9)
+        self.assertEqual(sink.collected, pages[:5] + pages[:2] + pages[5:9] + pages[:2] + pages[9:12])
+        self.assertEqual(repeat.repeats, 2)
+
+
+def joinOrSkip(testCase, listener):
+    """Skip the test, saying why, if the listener cannot join the group here."""
+    def failed(failure):
+        failure.trap(OSError)
+        testCase.flushLoggedErrors(OSError)
+        raise unittest.SkipTest("cannot join {} on the loopback interface: {}".format(GROUP, failure.value))
+    return listener.components["RECEIVE"].whenListening().addErrback(failed)
+
+
+class MulticastLoopbackTests(unittest.TestCase):
+    @defer.inlineCallbacks
+    def listen(self, port, seconds, delay=0):
+        path = self.mktemp()
+        writer = WavWriter(path)
+        listener = radioListener(GROUP, port, writer, interface="127.0.0.1", seconds=seconds).activate()
+        self.addCleanup(lambda: listener.isDone() or listener.inboxes["control"].deliver(
+            shutdownMicroprocess()))
+        self.addCleanup(listener.whenDone)
+        yield joinOrSkip(self, listener)
+        return listener, path
+
+    @defer.inlineCallbacks
+    def test_stationToListenersLateToo(self):
+        """
+        A station multicasting over loopback: a listener from the start and
+        one that joins 2 s in (after the first header pages) both decode the
+        source's audio exactly, from where they joined.
+        """
+        port = yield freePort()
+        first, firstPath = yield self.listen(port, 3)
+        station = RadioStation(SAMPLE, None, speed=4, multicast=(GROUP, port), interface="127.0.0.1",
+                               headerInterval=0.5).activate()
+        self.addCleanup(lambda: station.isDone() or station.inboxes["control"].deliver(shutdownMicroprocess()))
+        self.addCleanup(station.whenDone)
+        yield task.deferLater(reactor, 2.0)
+        late, latePath = yield self.listen(port, 3)
+        yield defer.gatherResults([first.whenDone(), late.whenDone()])
+        expected = samples(reference(SAMPLE)[0])
+        early = assertSliceOf(self, samples(readWav(firstPath)[0]), expected, 2, least=44100 * 2)
+        later = assertSliceOf(self, samples(readWav(latePath)[0]), expected, 2, least=44100 * 2)
+        self.assertGreater(later - early, 44100 * 2 * 2)
+        self.assertEqual(late.components["JOIN"].streams, 1)
+        self.assertGreater(station.components["REPEAT"].repeats, 0)
+
+    @defer.inlineCallbacks
+    def test_garbageDatagramsDoNotEndTheListener(self):
+        """Garbage and truncated pages sent to the group are dropped; the pages that follow decode."""
+        port = yield freePort()
+        listener, path = yield self.listen(port, 2)
+        pages = oggPages(readBytes(SAMPLE))
+        sender = Multicast_transceiver("127.0.0.1", 0, GROUP, port)
+        sent = Pipeline(DataSource([b"garbage", pages[5][:200], b"OggS" + b"\0" * 40] + pages), sender)
+        yield sent.activate().whenDone()
+        yield listener.whenDone()
+        self.assertEqual(listener.components["JOIN"].dropped, 3)
+        expected = samples(reference(SAMPLE)[0])
+        offset = assertSliceOf(self, samples(readWav(path)[0]), expected, 2, least=44100 * 2)
+        self.assertEqual(offset, 0)
+
+
+class MulticastTwistdTests(unittest.TestCase):
+    @defer.inlineCallbacks
+    def test_radioAndRadioListen(self):
+        """
+        twistd radio --no-http --multicast and twistd radio-listen --seconds:
+        the listener's WAV holds the source's audio, and it exits 0.
+        """
+        port = yield freePort()
+        group = "{}:{}".format(GROUP, port)
+        path = os.path.abspath(self.mktemp())
+        listener = spawn(self, ["-c", TWISTD, "-n", "--pidfile=", "--logfile=-", "kamaelia", "radio-listen",
+                                "--multicast", group, "--interface", "127.0.0.1", "--wav", path,
+                                "--seconds", "2"])
+        yield listener.whenOutput(rb"starting on \d+")
+        spawn(self, ["-c", TWISTD, "-n", "--pidfile=", "--logfile=-", "kamaelia", "radio", "--no-http",
+                     "--multicast", group, "--interface", "127.0.0.1", "--speed", "4", "--loop"])
+        self.assertEqual((yield listener.ended), 0, listener.out)
+        assertSliceOf(self, samples(readWav(path)[0]), samples(reference(SAMPLE)[0]), 2, least=44100)
+
+
+class ListenExampleTests(unittest.TestCase):
+    """examples/radio_listen.py, run as a program."""
+
+    @defer.inlineCallbacks
+    def test_ctrlCExitsQuietly(self):
+        port = yield freePort()
+        listener = spawn(self, [os.path.join(ROOT, "examples", "radio_listen.py"), "--multicast",
+                                "{}:{}".format(GROUP, port), "--interface", "127.0.0.1", "--wav", os.path.abspath(self.mktemp())])
+        yield listener.whenOutput(rb"listening to")
+        listener.transport.signalProcess("INT")
+        self.assertEqual((yield listener.ended), 130)
+        self.assertEqual(listener.err, b"")
+
+    @defer.inlineCallbacks
+    def test_help(self):
+        child, code = yield runChild(self, [os.path.join(ROOT, "examples", "radio_listen.py"), "--help"])
+        self.assertEqual(code, 0)
+        self.assertIn(b"--multicast", child.out)

@@ -31,9 +31,14 @@ from zope.interface import implementer
 from ..chassis.graphline import Graphline
 from ..chassis.repeat import Repeat
 from ..codec.oggpages import HeaderPages, OggPager
+from ..codec.oggrepeat import HeaderRepeat, PageJoiner
+from ..codec.vorbis import VorbisDecode
 from ..codec.vorbisinfo import vorbisFileInfo
 from ..core.component import Component
+from ..core.ipc import shutdownMicroprocess
 from ..file import ReadFileAdaptor
+from ..net import Multicast_transceiver
+from ..util import PureTransformer, TwoWaySplitter
 from ..web import HTTPServer
 
 
@@ -191,30 +196,40 @@ class StreamResource(Resource):
 
 class RadioStation(Graphline):
     """
-    Serve C{filename} live over HTTP at C{/stream.ogg} (see the module).
+    Serve C{filename} live over HTTP at C{/stream.ogg}, over UDP multicast
+    (one Ogg page per datagram, the header pages repeated), or both (see
+    the module).
 
     Without C{loop} the graph ends (every listener's stream ended) when the
     file has played; with it, each pass is a new chained stream. A
     shutdown message on C{control} stops it.
     """
 
-    def __init__(self, filename, endpoint, loop=False, speed=1.0, bitrate=None, path=b"stream.ogg",
-                 reactor=None):
+    def __init__(self, filename, endpoint=None, loop=False, speed=1.0, bitrate=None, path=b"stream.ogg",
+                 multicast=None, interface="0.0.0.0", headerInterval=2.0, reactor=None):
         """
         @param filename: an Ogg Vorbis file.
-        @param endpoint: the HTTP server endpoint (C{"tcp:8000"}) or object.
+        @param endpoint: the HTTP server endpoint (C{"tcp:8000"}) or object,
+            or L{None} for no HTTP.
         @param loop: play the file again and again.
         @param speed: how many times faster than C{bitrate} to play.
         @param bitrate: bits per second (default: the file's
             L{streamBitrate<kamaelia_twisted.codec.vorbisinfo.VorbisFileInfo.streamBitrate>}).
         @param path: the stream's path on the server.
+        @param multicast: C{(group, port)} to send the pages to, or L{None}.
+        @param interface: the address of the interface to multicast from.
+        @param headerInterval: the seconds between repetitions of the
+            header pages on multicast.
         @param reactor: the reactor running it.
         @raise OSError: if the file cannot be read.
         @raise kamaelia_twisted.codec.VorbisFormatError: if it is not Ogg Vorbis.
-        @raise ValueError: if C{speed} is not positive.
+        @raise ValueError: if C{speed} is not positive, or neither
+            C{endpoint} nor C{multicast} is given.
         """
         if speed <= 0:
             raise ValueError("speed must be positive, not {!r}".format(speed))
+        if endpoint is None and multicast is None:
+            raise ValueError("give an HTTP endpoint, a multicast group, or both")
         self.bitrate = int((bitrate or vorbisFileInfo(filename).streamBitrate) * speed)
 
         # About a page per chunk, so that a speeded-up station is no burstier.
@@ -223,27 +238,101 @@ class RadioStation(Graphline):
         def reader():
             return ReadFileAdaptor(filename, readmode="bitrate", bitrate=self.bitrate, chunkrate=chunkrate)
 
+        components = {"SOURCE": Repeat(reader) if loop else reader(), "PAGES": OggPager()}
+        linkages = {("SOURCE", "outbox"): ("PAGES", "inbox"), ("SOURCE", "signal"): ("PAGES", "control")}
         self.station = Station()
-        root = Resource()
-        root.putChild(path, StreamResource(self.station))
-        Graphline.__init__(
-            self,
-            SOURCE=Repeat(reader) if loop else reader(),
-            PAGES=OggPager(),
-            STATION=self.station,
-            HTTP=HTTPServer(root, endpoint),
-            linkages={
-                ("SOURCE", "outbox"): ("PAGES", "inbox"),
-                ("SOURCE", "signal"): ("PAGES", "control"),
-                ("PAGES", "outbox"): ("STATION", "inbox"),
-                ("PAGES", "signal"): ("STATION", "control"),
-                ("STATION", "signal"): ("HTTP", "control"),
-            },
-            reactor=reactor,
-        )
+        pages = ("PAGES", "outbox"), ("PAGES", "signal")
+        if endpoint is not None and multicast is not None:
+            components["SPLIT"] = TwoWaySplitter()
+            linkages.update({pages[0]: ("SPLIT", "inbox"), pages[1]: ("SPLIT", "control")})
+            pages, multicastPages = (("SPLIT", "outbox"), ("SPLIT", "signal")), (("SPLIT", "outbox2"),
+                                                                                  ("SPLIT", "signal2"))
+        else:
+            multicastPages = pages
+        if endpoint is not None:
+            root = Resource()
+            root.putChild(path, StreamResource(self.station))
+            components.update(STATION=self.station, HTTP=HTTPServer(root, endpoint))
+            linkages.update({pages[0]: ("STATION", "inbox"), pages[1]: ("STATION", "control"),
+                             ("STATION", "signal"): ("HTTP", "control")})
+        if multicast is not None:
+            group, port = multicast
+            components.update(REPEAT=HeaderRepeat(headerInterval),
+                              MULTICAST=Multicast_transceiver(interface, 0, group, port))
+            linkages.update({multicastPages[0]: ("REPEAT", "inbox"), multicastPages[1]: ("REPEAT", "control"),
+                             ("REPEAT", "outbox"): ("MULTICAST", "inbox"),
+                             ("REPEAT", "signal"): ("MULTICAST", "control")})
+        Graphline.__init__(self, linkages=linkages, reactor=reactor, **components)
 
     def whenListening(self):
         """
-        Return a L{Deferred} firing with the HTTP server's C{IListeningPort}.
+        Return a L{Deferred} firing with the HTTP server's C{IListeningPort}
+        (without HTTP, the multicast sender's UDP port).
         """
-        return self.components["HTTP"].whenListening()
+        return self.components["HTTP" if "HTTP" in self.components else "MULTICAST"].whenListening()
+
+
+class StopAfter(Component):
+    """
+    Pass L{PCMChunk}s on until C{seconds} of audio have passed, then send
+    L{shutdownMicroprocess} on C{stop} (to the source upstream) and pass
+    nothing more; shutdown messages on C{control} are passed on.
+    """
+
+    Inboxes = {"inbox": "PCMChunk messages", "control": "Shutdown messages"}
+    Outboxes = {"outbox": "The first seconds' chunks", "signal": "The shutdown message, passed on",
+                "stop": "shutdownMicroprocess, once the seconds have passed"}
+
+    def __init__(self, seconds, **attributes):
+        Component.__init__(self, **attributes)
+        self.seconds = seconds
+        self.secondsPassed = 0.0
+
+    def main(self):
+        while True:
+            while self.dataReady("inbox"):
+                chunk = self.recv("inbox")
+                if self.secondsPassed < self.seconds:
+                    self.send(chunk, "outbox")
+                    self.secondsPassed += chunk.seconds
+                    if self.secondsPassed >= self.seconds:
+                        self.send(shutdownMicroprocess(), "stop")
+            shutdown = self.checkShutdown()
+            if shutdown is not None:
+                self.send(shutdown, "signal")
+                return
+            self.pause()
+            yield 1
+
+
+def radioListener(group, port, sink, interface="0.0.0.0", seconds=None, reactor=None):
+    """
+    Receive a multicast station's pages, and decode them from the first
+    complete set of header pages on (see L{PageJoiner}).
+
+    @param group: the multicast group.
+    @param port: its UDP port.
+    @param sink: the component the L{PCMChunk}s go to (a L{WavWriter}, a
+        player); see L{kamaelia_twisted.apps.vorbis.pcmSink}.
+    @param interface: the address of the interface to join the group on.
+    @param seconds: stop after this much audio (default: run until a
+        shutdown message arrives on C{control}).
+    @return: a L{Graphline} (C{RECEIVE}, C{DATA}, C{JOIN}, C{DECODE}, C{SINK}).
+    """
+    components = {
+        "RECEIVE": Multicast_transceiver(interface, port, group, 0),
+        "DATA": PureTransformer(lambda message: message[1]),
+        "JOIN": PageJoiner(),
+        "DECODE": VorbisDecode(),
+        "SINK": sink,
+    }
+    chain = ["RECEIVE", "DATA", "JOIN", "DECODE", "SINK"]
+    linkages = {("self", "control"): ("RECEIVE", "control")}
+    if seconds is not None:
+        components["LIMIT"] = StopAfter(seconds)
+        chain.insert(-1, "LIMIT")
+        linkages[("LIMIT", "stop")] = ("RECEIVE", "control")
+    for upstream, downstream in zip(chain, chain[1:]):
+        linkages[(upstream, "outbox")] = (downstream, "inbox")
+        linkages[(upstream, "signal")] = (downstream, "control")
+    return Graphline(linkages=linkages, reactor=reactor, **components)

@@ -175,23 +175,56 @@ class VorbisClientOptions(GraphOptions):
         return vorbisClient(sink=pcmSink(self["wav"]), **address)
 
 
+def multicastGroup(value):
+    """
+    Read C{GROUP:PORT}, such as C{"239.255.42.1:1600"}.
+
+    @return: C{(group, port)}.
+    @raise ValueError: saying why it is not a multicast group and port.
+    """
+    import ipaddress
+
+    group, colon, port = value.rpartition(":")
+    try:
+        if not colon or not ipaddress.IPv4Address(group).is_multicast or not 0 < int(port) < 65536:
+            raise ValueError()
+    except ValueError:
+        raise ValueError("{!r} is not GROUP:PORT with a multicast group (224.0.0.0/4) and a port "
+                         "in 1-65535".format(value)) from None
+    return group, int(port)
+
+
+multicastGroup.coerceDoc = "GROUP:PORT, a multicast group and UDP port: 239.255.42.1:1600"
+
+
 class RadioOptions(GraphOptions):
     """
     C{radio}: a live station, the file read once at its bitrate for all of
-    its HTTP listeners (C{GET /stream.ogg}).
+    its HTTP listeners (C{GET /stream.ogg}) and/or a multicast group.
     """
 
-    synopsis = "[--file OGG] [--loop] [--http ENDPOINT] [--speed N] [--bitrate BITS_PER_SECOND]"
+    synopsis = ("[--file OGG] [--loop] [--http ENDPOINT] [--multicast GROUP:PORT [--no-http]] [--speed N] "
+                "[--bitrate BITS_PER_SECOND]")
     longdesc = ("Serve an Ogg Vorbis file live over HTTP at /stream.ogg: every listener gets the "
-                "stream's headers, then the audio from where the station is. Without --loop twistd "
-                "ends when the file has played.")
+                "stream's headers, then the audio from where the station is. With --multicast, also "
+                "send one Ogg page per UDP datagram to the group, the header pages repeated every "
+                "--header-interval seconds. Without --loop twistd ends when the file has played.")
     optParameters = [
         ["file", "f", None, "The Ogg Vorbis file (default: the bundled sample)."],
         ["http", None, "tcp:8000", "The HTTP server endpoint to listen on.", serverEndpoint],
+        ["multicast", "m", None, "Also send the pages to this multicast GROUP:PORT.", multicastGroup],
+        ["interface", None, "0.0.0.0", "The address of the interface to multicast from."],
+        ["header-interval", None, 2.0, "Seconds between repetitions of the header pages on multicast.",
+         float],
         ["speed", "s", 1.0, "Play N times faster than the bitrate.", float],
         ["bitrate", "b", None, "Bits per second (default: the file's).", int],
     ]
-    optFlags = [["loop", "l", "Play the file again and again, each pass a new chained stream."]]
+    optFlags = [["loop", "l", "Play the file again and again, each pass a new chained stream."],
+                ["no-http", None, "Serve no HTTP: multicast only."]]
+
+    def postOptions(self):
+        if self["no-http"] and self["multicast"] is None:
+            raise usage.UsageError("--no-http needs --multicast")
 
     @property
     def oneShot(self):
@@ -203,10 +236,44 @@ class RadioOptions(GraphOptions):
         from .radio import RadioStation
 
         try:
-            return RadioStation(self["file"] or SAMPLE, self["http"], loop=self["loop"], speed=self["speed"],
-                                bitrate=self["bitrate"])
+            return RadioStation(self["file"] or SAMPLE, None if self["no-http"] else self["http"],
+                                loop=self["loop"], speed=self["speed"], bitrate=self["bitrate"],
+                                multicast=self["multicast"], interface=self["interface"],
+                                headerInterval=self["header-interval"])
         except (OSError, VorbisError, ValueError) as error:
             raise usage.UsageError("radio: {}".format(error)) from error
+
+
+class RadioListenOptions(GraphOptions):
+    """
+    C{radio-listen}: play (or save) a multicast station's stream from
+    where it is when joined; it runs until stopped (SIGTERM, SIGINT) or for
+    C{--seconds} of audio.
+    """
+
+    synopsis = "--multicast GROUP:PORT [--interface ADDRESS] [--wav FILE] [--seconds N]"
+    longdesc = ("Join the group, wait for the stream's header pages, then decode the pages that "
+                "follow (new chained streams too) and play them, or write them to a WAV file.")
+    optParameters = [
+        ["multicast", "m", None, "The multicast GROUP:PORT to join.", multicastGroup],
+        ["interface", None, "0.0.0.0", "The address of the interface to join the group on."],
+        ["wav", "w", None, "Write the audio to this WAV file instead of playing it."],
+        ["seconds", None, None, "Stop after N seconds of audio.", float],
+    ]
+
+    oneShot = True
+
+    def postOptions(self):
+        if self["multicast"] is None:
+            raise usage.UsageError("radio-listen needs --multicast GROUP:PORT")
+
+    def makeGraph(self):
+        from .radio import radioListener
+        from .vorbis import pcmSink
+
+        group, port = self["multicast"]
+        return radioListener(group, port, pcmSink(self["wav"]), interface=self["interface"],
+                             seconds=self["seconds"])
 
 
 class Options(usage.Options):
@@ -230,7 +297,8 @@ class Options(usage.Options):
         ["echo", None, EchoOptions, "Echo server."],
         ["vorbis-server", None, VorbisServerOptions, "Stream an Ogg Vorbis file to every client."],
         ["vorbis-client", None, VorbisClientOptions, "Play or save an Ogg Vorbis stream."],
-        ["radio", None, RadioOptions, "A live Ogg Vorbis station over HTTP."],
+        ["radio", None, RadioOptions, "A live Ogg Vorbis station over HTTP and/or multicast."],
+        ["radio-listen", None, RadioListenOptions, "Play or save a multicast station's stream."],
     ]
 
     def __init__(self):
