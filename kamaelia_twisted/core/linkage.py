@@ -24,6 +24,8 @@ class Linkage:
         outbox (a child's output leaving through its parent).
     """
 
+    __slots__ = ("source", "sourcebox", "sink", "sinkbox", "passthrough", "_from", "_to")
+
     def __init__(self, source, sourcebox, sink, sinkbox, passthrough=0):
         if passthrough not in (0, 1, 2):
             raise ValueError("passthrough must be 0, 1 or 2, not {!r}".format(passthrough))

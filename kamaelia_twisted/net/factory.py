@@ -72,20 +72,18 @@ class ComponentProtocol(ConnectionProtocol):
             received.setCapacity(self.inboxSize)
         ConnectionProtocol.connectionMade(self)
         self._running = 2
-        connection.whenDone().addBoth(self._ended)
-        handler.whenDone().addBoth(self._handlerEnded)
         for component in (connection, handler):
+            component.whenDone().addBoth(self._ended, component)
             if self.parent is None:
                 component.activate()
             else:
                 self.parent.addChildren(component)  # activates it
-                component.whenDone().addBoth(lambda _, c=component: self.parent.removeChild(c))
 
-    def _handlerEnded(self, _):
-        askToStop(self.connection, self.handler)
-        self._ended(None)
-
-    def _ended(self, _):
+    def _ended(self, _, component):
+        if self.parent is not None:
+            self.parent.removeChild(component)
+        if component is self.handler:
+            askToStop(self.connection, self.handler)
         self._running -= 1
         if not self._running:
             self._done.fire(None)
