@@ -4,6 +4,7 @@ L{ReactorSelector} as their selector service (the Axon layer installed; no
 thread polls).
 """
 
+import os
 import socket
 import threading
 
@@ -13,6 +14,8 @@ install()  # before Kamaelia is imported
 
 from Axon.CoordinatingAssistantTracker import coordinatingassistanttracker  # noqa: E402
 from Kamaelia.Chassis.ConnectedServer import SimpleServer  # noqa: E402
+from Kamaelia.Chassis.Pipeline import Pipeline as KPipeline  # noqa: E402
+from Kamaelia.File.BetterReading import IntelligentFileReader  # noqa: E402
 from Kamaelia.Internet.Selector import Selector  # noqa: E402
 from Kamaelia.Internet.TCPClient import TCPClient  # noqa: E402
 from Kamaelia.Internet.UDP_ng import UDPSender  # noqa: E402
@@ -24,7 +27,7 @@ from twisted.trial import unittest  # noqa: E402
 from kamaelia_twisted import Component, Graphline, producerFinished  # noqa: E402
 from kamaelia_twisted.axon.selector import ReactorSelector  # noqa: E402
 from kamaelia_twisted.core.shutdown import askToStop  # noqa: E402
-from kamaelia_twisted.util import DataSource  # noqa: E402
+from kamaelia_twisted.util import Collect, DataSource  # noqa: E402
 from tests.test_axon_selector import watched  # noqa: E402
 
 
@@ -143,3 +146,40 @@ class KamaeliaOnSelectorTests(unittest.TestCase):
         self.assertEqual((yield peer.done), messages)
         self.assertEqual(watched(), ([], []))
         self.assertEqual(threading.active_count(), self.threads)
+
+    @defer.inlineCallbacks
+    def test_intelligentFileReaderFile(self):
+        """
+        Kamaelia's IntelligentFileReader asks the selector before each burst
+        of reads of a regular file (always ready, as select() reports it;
+        Twisted's epoll reactor polls what epoll cannot watch) and reads it
+        all in C{chunksize} chunks.
+        """
+        selector, data = self.selector(), os.urandom(100 * 1024 + 7)
+        path = self.mktemp()
+        with open(path, "wb") as f:
+            f.write(data)
+        sink = Collect()
+        yield KPipeline(IntelligentFileReader(path, chunksize=1024, maxqueue=5), sink).activate().whenDone()
+        self.assertEqual(b"".join(sink.collected), data)
+        self.assertEqual(max(map(len, sink.collected)), 1024)
+        self.assertEqual(selector.watching(), [])
+        self.assertEqual(watched(), ([], []))
+
+    @defer.inlineCallbacks
+    def test_intelligentFileReaderPipe(self):
+        """
+        IntelligentFileReader on a pipe (by its /dev/fd name), whose
+        readiness the reactor watches, reads up to the end of the stream.
+        """
+        selector, data = self.selector(), os.urandom(40 * 1024)
+        r, w = os.pipe()
+        self.addCleanup(os.close, r)
+        os.write(w, data)
+        os.close(w)
+        sink = Collect()
+        reader = IntelligentFileReader("/dev/fd/{}".format(r), chunksize=4096, maxqueue=2)
+        yield KPipeline(reader, sink).activate().whenDone()
+        self.assertEqual(b"".join(sink.collected), data)
+        self.assertEqual(selector.watching(), [])
+        self.assertEqual(watched(), ([], []))
