@@ -13,15 +13,17 @@ from kamaelia_twisted.axon import install
 install()  # before Kamaelia is imported
 
 from Axon.CoordinatingAssistantTracker import coordinatingassistanttracker  # noqa: E402
-from Kamaelia.Chassis.ConnectedServer import SimpleServer  # noqa: E402
+from Kamaelia.Chassis.ConnectedServer import ServerCore, SimpleServer  # noqa: E402
 from Kamaelia.Chassis.Pipeline import Pipeline as KPipeline  # noqa: E402
 from Kamaelia.File.BetterReading import IntelligentFileReader  # noqa: E402
 from Kamaelia.Internet.Selector import Selector  # noqa: E402
 from Kamaelia.Internet.TCPClient import TCPClient  # noqa: E402
 from Kamaelia.Internet.UDP_ng import UDPSender  # noqa: E402
 from Kamaelia.Protocol.EchoProtocol import EchoProtocol  # noqa: E402
+from Kamaelia.Util.PureTransformer import PureTransformer  # noqa: E402
 from twisted.internet import defer, reactor  # noqa: E402
-from twisted.internet.protocol import DatagramProtocol  # noqa: E402
+from twisted.internet.endpoints import TCP4ClientEndpoint, connectProtocol  # noqa: E402
+from twisted.internet.protocol import DatagramProtocol, Protocol  # noqa: E402
 from twisted.trial import unittest  # noqa: E402
 
 from kamaelia_twisted import Component, Graphline, producerFinished  # noqa: E402
@@ -77,6 +79,30 @@ class Datagrams(DatagramProtocol):
             self.done.callback(self.received)
 
 
+class Exchange(Protocol):
+    """
+    Send C{message} once connected, and close once a whole line has come
+    back; C{done} fires with what came, C{port} is the local port.
+    """
+
+    def __init__(self, message):
+        self.message = message
+        self.received = b""
+        self.done = defer.Deferred()
+
+    def connectionMade(self):
+        self.port = self.transport.getHost().port
+        self.transport.write(self.message)
+
+    def dataReceived(self, data):
+        self.received += data
+        if self.received.endswith(b"\n"):
+            self.transport.loseConnection()
+
+    def connectionLost(self, reason):
+        self.done.callback(self.received)
+
+
 class KamaeliaOnSelectorTests(unittest.TestCase):
     def setUp(self):
         self.tracker = coordinatingassistanttracker.getcat()
@@ -123,6 +149,42 @@ class KamaeliaOnSelectorTests(unittest.TestCase):
         self.assertEqual(watched(), ([], []))
         self.assertIsNot(self.selector(), selector)
         self.assertEqual(threading.active_count(), self.threads)
+
+    @defer.inlineCallbacks
+    def test_serverCoreProtocolFactory(self):
+        """
+        Kamaelia's ServerCore calls its protocol factory with each
+        connection's addresses; here it makes a Kamaelia Pipeline around a
+        PureTransformer that answers with them. Each client gets its own
+        addresses back; when a client closes, the server shuts its handler
+        down (socketShutdown on control) and the handler ends.
+        """
+        selector, port = self.selector(), freePort()
+        handlers = []
+
+        def protocol(peer, peerport, localip, localport):
+            def answer(data):
+                return b"%s:%d -> %s:%d %s\n" % (peer.encode(), peerport, localip.encode(), localport,
+                                                  data.upper())
+
+            handlers.append(KPipeline(PureTransformer(answer)))
+            return handlers[-1]
+
+        server = ServerCore(protocol=protocol, port=port).activate()
+        clients = []
+        for n in range(3):
+            client = Exchange(b"client %d" % n)
+            yield connectProtocol(TCP4ClientEndpoint(reactor, "127.0.0.1", port), client)
+            clients.append(client)
+        for n, client in enumerate(clients):
+            self.assertEqual((yield client.done),
+                             b"127.0.0.1:%d -> 127.0.0.1:%d CLIENT %d\n" % (client.port, port, n))
+        yield defer.gatherResults([handler.whenDone() for handler in handlers])
+        self.assertEqual(len(handlers), 3)
+        askToStop(server)
+        yield server.whenDone()
+        yield selector.whenDone()
+        self.assertEqual(watched(), ([], []))
 
     @defer.inlineCallbacks
     def test_udpSender(self):
