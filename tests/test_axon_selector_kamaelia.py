@@ -23,14 +23,21 @@ from Kamaelia.Protocol.EchoProtocol import EchoProtocol  # noqa: E402
 from Kamaelia.Util.PureTransformer import PureTransformer  # noqa: E402
 from twisted.internet import defer, reactor  # noqa: E402
 from twisted.internet.endpoints import TCP4ClientEndpoint, connectProtocol  # noqa: E402
+from twisted.internet.error import ConnectionRefusedError  # noqa: E402
 from twisted.internet.protocol import DatagramProtocol, Protocol  # noqa: E402
+from twisted.internet.task import deferLater  # noqa: E402
 from twisted.trial import unittest  # noqa: E402
 
-from kamaelia_twisted import Component, Graphline, producerFinished  # noqa: E402
+from kamaelia_twisted import Component, Graphline, Pipeline, producerFinished  # noqa: E402
 from kamaelia_twisted.axon.selector import ReactorSelector  # noqa: E402
+from kamaelia_twisted.codec import VorbisDecode  # noqa: E402
 from kamaelia_twisted.core.shutdown import askToStop  # noqa: E402
+from kamaelia_twisted.media import SAMPLE  # noqa: E402
+from kamaelia_twisted.net import TCPClient as OurTCPClient  # noqa: E402
 from kamaelia_twisted.util import Collect, DataSource  # noqa: E402
+from tests.children import spawn  # noqa: E402
 from tests.test_axon_selector import watched  # noqa: E402
+from tests.test_oggvorbis import reference  # noqa: E402
 
 
 def freePort(kind=socket.SOCK_STREAM):
@@ -101,6 +108,21 @@ class Exchange(Protocol):
 
     def connectionLost(self, reason):
         self.done.callback(self.received)
+
+
+@defer.inlineCallbacks
+def whenListening(port):
+    """
+    Connect to C{port} on loopback until a connection is accepted, then close it.
+    """
+    while True:
+        try:
+            probe = yield connectProtocol(TCP4ClientEndpoint(reactor, "127.0.0.1", port), Protocol())
+        except ConnectionRefusedError:
+            yield deferLater(reactor, 0.05, lambda: None)
+        else:
+            probe.transport.loseConnection()
+            return
 
 
 class KamaeliaOnSelectorTests(unittest.TestCase):
@@ -245,3 +267,27 @@ class KamaeliaOnSelectorTests(unittest.TestCase):
         self.assertEqual(b"".join(sink.collected), data)
         self.assertEqual(selector.watching(), [])
         self.assertEqual(watched(), ([], []))
+
+
+class StreamingServerTests(unittest.TestCase):
+    @defer.inlineCallbacks
+    def test_kamaeliaServerToOurClient(self):
+        """
+        examples/kamaelia_streaming_server.py (Kamaelia's ReadFileAdaptor in
+        bitrate mode, served by Kamaelia's SimpleServer) run with
+        C{python -m kamaelia_twisted.axon} streams the bundled sample to our
+        C{Pipeline(TCPClient, VorbisDecode, Collect)}: the samples decoded are
+        ov_read's. The server outlives a client that hangs up at once.
+        """
+        port = freePort()
+        server = spawn(self, ["-m", "kamaelia_twisted.axon", "examples/kamaelia_streaming_server.py",
+                              "--port", str(port), "--bitrate", "8000000"])
+        yield server.whenOutput(rb"streaming .*sample\.ogg at 8,000,000 bit/s on port \d+")
+        yield whenListening(port)
+        sink = Collect()
+        yield Pipeline(OurTCPClient("127.0.0.1", port), VorbisDecode(), sink).activate().whenDone()
+        expected, rate, channels = reference(SAMPLE)
+        self.assertEqual({(chunk.rate, chunk.channels) for chunk in sink.collected}, {(rate, channels)})
+        self.assertTrue(b"".join(chunk.data for chunk in sink.collected) == expected,
+                        "the decoded samples differ from ov_read's")
+        self.assertFalse(server.ended.called, server.err)
