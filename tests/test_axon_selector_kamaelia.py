@@ -110,18 +110,34 @@ class Exchange(Protocol):
         self.done.callback(self.received)
 
 
-@defer.inlineCallbacks
-def whenListening(port):
+class Download(Protocol):
     """
-    Connect to C{port} on loopback until a connection is accepted, then close it.
+    Keep what arrives; C{done} fires with it when the server closes.
+    """
+
+    def __init__(self):
+        self.received = []
+        self.done = defer.Deferred()
+
+    def dataReceived(self, data):
+        self.received.append(data)
+
+    def connectionLost(self, reason):
+        self.done.callback(b"".join(self.received))
+
+
+@defer.inlineCallbacks
+def connectOnceListening(port, protocol):
+    """
+    Connect C{protocol} to C{port} on loopback, trying again until the server
+    listens.
     """
     while True:
         try:
-            probe = yield connectProtocol(TCP4ClientEndpoint(reactor, "127.0.0.1", port), Protocol())
+            yield connectProtocol(TCP4ClientEndpoint(reactor, "127.0.0.1", port), protocol)
         except ConnectionRefusedError:
             yield deferLater(reactor, 0.05, lambda: None)
         else:
-            probe.transport.loseConnection()
             return
 
 
@@ -277,15 +293,18 @@ class StreamingServerTests(unittest.TestCase):
         bitrate mode, served by Kamaelia's SimpleServer) run with
         C{python -m kamaelia_twisted.axon} streams the bundled sample to our
         C{Pipeline(TCPClient, VorbisDecode, Collect)}: the samples decoded are
-        ov_read's. The server outlives a client that hangs up at once.
+        ov_read's; a plain Twisted client alongside gets the file's bytes.
         """
         port = freePort()
         server = spawn(self, ["-m", "kamaelia_twisted.axon", "examples/kamaelia_streaming_server.py",
                               "--port", str(port), "--bitrate", "8000000"])
         yield server.whenOutput(rb"streaming .*sample\.ogg at 8,000,000 bit/s on port \d+")
-        yield whenListening(port)
+        download = Download()
+        yield connectOnceListening(port, download)
         sink = Collect()
         yield Pipeline(OurTCPClient("127.0.0.1", port), VorbisDecode(), sink).activate().whenDone()
+        with open(SAMPLE, "rb") as f:
+            self.assertTrue((yield download.done) == f.read(), "the bytes received differ from the file's")
         expected, rate, channels = reference(SAMPLE)
         self.assertEqual({(chunk.rate, chunk.channels) for chunk in sink.collected}, {(rate, channels)})
         self.assertTrue(b"".join(chunk.data for chunk in sink.collected) == expected,
