@@ -14,8 +14,10 @@ and the median of C{--repeat} runs is kept.
 
     python benchmarks/kamaelia_echo.py [--clients 5] [--megabytes 8] [--chunks 1024,16384,65536]
                                        [--trips 200] [--trip-size 1024] [--repeat 5]
+                                       [--axon-python PYTHON]
 
-Needs Kamaelia and Kamaelia's Axon installed (C{pip install kamaelia kamaelia-axon}).
+Needs Kamaelia (C{pip install .[kamaelia]}) and, in this Python or the one
+given with C{--axon-python}, Kamaelia's Axon (C{pip install kamaelia kamaelia-axon}).
 """
 
 import argparse
@@ -126,8 +128,9 @@ def child(runtime, mode, clients, megabytes, chunk, trips):
 
 
 def inSubprocess(runtime, mode, chunk, args):
+    python = args.axon_python if runtime == "Axon" else sys.executable
     out = subprocess.run(
-        [sys.executable, __file__, "--child", runtime, mode, "--clients", str(args.clients),
+        [python, __file__, "--child", runtime, mode, "--clients", str(args.clients),
          "--megabytes", str(args.megabytes), "--chunk", str(chunk), "--trips", str(args.trips)],
         check=True, capture_output=True, text=True, timeout=600)
     return float(out.stdout.split()[-1])
@@ -144,6 +147,8 @@ def main():
     parser.add_argument("--trips", type=int, default=200, help="round trips per client")
     parser.add_argument("--trip-size", type=int, default=1024, help="bytes per round trip message")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--axon-python", default=sys.executable,
+                        help="the Python that has Kamaelia's Axon (default: this one)")
     parser.add_argument("--child", nargs=2, metavar=("RUNTIME", "MODE"), help=argparse.SUPPRESS)
     parser.add_argument("--chunk", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()

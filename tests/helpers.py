@@ -124,8 +124,8 @@ class Recorder(Component):
         while not self.checkShutdown():
             while self.dataReady("inbox"):
                 self.messages.append(self.recv("inbox"))
-            self._fire()
             self.pause()
+            self._fire()  # after pause(): what the waiters' callbacks deliver wakes it
             yield 1
 
 

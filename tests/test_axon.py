@@ -4,6 +4,7 @@ through L{kamaelia_twisted.axon}: each graph is activated, and the test
 waits for its Deferreds.
 """
 
+import importlib
 import os
 import sys
 
@@ -14,7 +15,6 @@ install()  # before Kamaelia is imported
 import Axon  # noqa: E402
 from Axon.Component import component  # noqa: E402
 from Axon.Ipc import WaitComplete, newComponent, producerFinished, shutdownMicroprocess  # noqa: E402
-from Axon.ThreadedComponent import threadedcomponent  # noqa: E402
 from Kamaelia.Chassis.Carousel import Carousel  # noqa: E402
 from Kamaelia.Chassis.Graphline import Graphline as KGraphline  # noqa: E402
 from Kamaelia.Chassis.Pipeline import Pipeline as KPipeline  # noqa: E402
@@ -28,7 +28,8 @@ from Kamaelia.Util.Introspector import Introspector  # noqa: E402
 from Kamaelia.Util.Marshalling import DeMarshaller, Marshaller  # noqa: E402
 from Kamaelia.Util.PureTransformer import PureTransformer  # noqa: E402
 from Kamaelia.Util.RateFilter import MessageRateLimit  # noqa: E402
-from twisted.internet import defer, utils  # noqa: E402,F401
+from Kamaelia.Util.Splitter import Plug, PlugSplitter, Splitter, addsink, removesink  # noqa: E402
+from twisted.internet import defer, utils  # noqa: E402
 from twisted.internet.task import Clock  # noqa: E402
 from twisted.trial import unittest  # noqa: E402
 
@@ -36,6 +37,7 @@ from kamaelia_twisted import Pipeline  # noqa: E402
 from kamaelia_twisted.util import Collect  # noqa: E402
 from kamaelia_twisted.util import DataSource as OurDataSource  # noqa: E402
 from tests.helpers import Recorder  # noqa: E402
+from tests.test_axon_selector import iterations  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -81,7 +83,7 @@ class InstallTests(unittest.TestCase):
         A module of Axon that the layer lacks says so.
         """
         with self.assertRaises(ModuleNotFoundError) as caught:
-            import Axon.experimental.Process  # noqa: F401
+            importlib.import_module("Axon.experimental.Process")
         self.assertIn("not provided by kamaelia_twisted.axon", str(caught.exception))
 
     def test_ipcIsOurs(self):
@@ -323,6 +325,56 @@ class KamaeliaComponentTests(unittest.TestCase):
     def test_messageRateLimit(self):
         d = self.collect(DataSource(list(range(5))), MessageRateLimit(1000, buffer=2))
         return d.addCallback(self.assertEqual, list(range(5)))
+
+    def test_plugSplitter(self):
+        """
+        Kamaelia's PlugSplitter fans a pipeline's data out to the components
+        plugged into it (Plug); its shutdown reaches each of them, and each
+        Plug unplugs and ends once its component has. (PlugSplitter's own
+        clean-up raises RuntimeError on Python 3 when more than one sink is
+        left, "dictionary changed size during iteration", which Axon, and
+        the layer, take as an exit.)
+        """
+        splitter, left, right = PlugSplitter(), Collect(), Collect()
+        plugs = [Plug(splitter, left).activate(), Plug(splitter, right).activate()]
+        d = runGraph(KPipeline(DataSource(["a", "b", "c"]), splitter))
+        d.addCallback(lambda _: defer.gatherResults([plug.whenDone() for plug in plugs]))
+        return d.addCallback(lambda _: self.assertEqual((left.collected, right.collected),
+                                                        (["a", "b", "c"], ["a", "b", "c"])))
+
+    def test_plugSplitterWithSource(self):
+        """
+        A PlugSplitter around its own source component ends when that has.
+        """
+        splitter, sink = PlugSplitter(DataSource([1, 2])), Collect()
+        plug = Plug(splitter, sink).activate()
+        d = runGraph(splitter).addCallback(lambda _: plug.whenDone())
+        return d.addCallback(lambda _: self.assertEqual(sink.collected, [1, 2]))
+
+    @defer.inlineCallbacks
+    def test_splitter(self):
+        """
+        Kamaelia's old-style Splitter copies what comes to each sink added
+        with addsink, and stops copying to one removed with removesink. (It
+        links with C{linkage(..., postoffice=...)}, which Axon 1.14 refuses.)
+        """
+        splitter, a, b = Splitter().activate(), Recorder().activate(), Recorder().activate()
+        configuration, inbox = splitter.inboxes["configuration"], splitter.inboxes["inbox"]
+        configuration.deliver(addsink(a))
+        configuration.deliver(addsink(b))
+        while len(splitter.outlist) < 2:
+            self.assertFalse(splitter.isDone(), "the Splitter ended")
+            yield from iterations(1)
+        inbox.deliver("both")
+        self.assertEqual(((yield a.whenCount(1)), (yield b.whenCount(1))), (["both"], ["both"]))
+        configuration.deliver(removesink(b))
+        inbox.deliver("a only")
+        self.assertEqual((yield a.whenCount(2)), ["both", "a only"])
+        self.assertEqual((list(splitter.outlist), b.messages), ([(a, "inbox")], ["both"]))
+        splitter.stop()
+        for recorder in (a, b):
+            recorder.inboxes["control"].deliver(producerFinished())
+        yield defer.gatherResults([splitter.whenDone(), a.whenDone(), b.whenDone()])
 
     def test_introspector(self):
         """

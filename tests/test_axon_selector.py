@@ -223,7 +223,7 @@ class ReadWriteTests(SelectorTestCase):
         """
         A writer is notified once its socket can be written.
         """
-        client, (mine, peer) = Client(), self.socketpair()
+        client, (mine, _) = Client(), self.socketpair()
         self.request(newWriter(client, ((client, "writeReady"), mine)))
         yield whenDelivered(client.inboxes["writeReady"])
         self.assertEqual(list(client.inboxes["writeReady"]), [mine])

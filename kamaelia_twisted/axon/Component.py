@@ -121,8 +121,9 @@ class component(microprocess):
         """
         Iterate over (taking) the messages waiting in C{boxname}.
         """
-        while self.dataReady(boxname):
-            yield self.recv(boxname)
+        messages, recv = self.inboxes[boxname].messages, self.recv
+        while messages:
+            yield recv(boxname)
 
     def pause(self):
         """

@@ -17,19 +17,24 @@ __all__ = ["linkage"]
 class linkage(Linkage):
     """
     A link from C{(source, sourcebox)} to C{(sink, sinkbox)}, made but not
-    connected (L{Postoffice.postoffice.link} connects it).
+    connected (L{Postoffice.postoffice.link} connects it), unless it is
+    given a C{postoffice}.
 
     @param pipewidth: bound the sink box to this many messages.
     @param synchronous: if set (and no C{pipewidth}), bound it to one.
+    @param postoffice: connect the link and register it there, as older
+        Axons did (Kamaelia's C{Splitter} passes one; Axon 1.14 refuses it).
     """
 
     def __init__(self, source, sink, sourcebox="outbox", sinkbox="inbox", passthrough=0, pipewidth=None,
-                 synchronous=None):
+                 synchronous=None, postoffice=None):
         Linkage.__init__(self, source, sourcebox, sink, sinkbox, passthrough)
         if pipewidth is not None:
             self.setSynchronous(pipewidth)
         elif synchronous is not None:
             self.setSynchronous(1)
+        if postoffice is not None:
+            postoffice.registerlinkage(self)
 
     def __str__(self):
         return "Link( source:[{},{}], sink:[{},{}] )".format(

@@ -40,9 +40,15 @@ class postoffice(object):
         @return: the L{linkage}.
         """
         thelink = linkage(source[0], sink[0], source[1], sink[1], *optionalargs, **kwoptionalargs)
-        thelink.connect()
-        self.linkages.append(thelink)
+        self.registerlinkage(thelink)
         return thelink
+
+    def registerlinkage(self, thelinkage):
+        """
+        Connect C{thelinkage} and keep it with the others.
+        """
+        thelinkage.connect()
+        self.linkages.append(thelinkage)
 
     def unlink(self, thecomponent=None, thelinkage=None):
         """
