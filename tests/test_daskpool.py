@@ -24,7 +24,7 @@ from kamaelia_twisted.core.ipc import errorOccurred
 from kamaelia_twisted.util import DataSource
 
 from . import poolwork
-from .test_pools import EXAMPLES, ROOT, Feeder, Script, Tap, exampleEnvironment, through
+from .test_pools import EXAMPLES, ROOT, Script, Tap, checkBackpressure, exampleEnvironment, through
 
 DASK = os.path.join(os.path.dirname(sys.executable), "dask")
 
@@ -225,41 +225,7 @@ class RunningClusterTests(unittest.TestCase):
         return d.addCallback(check)
 
     def test_completionOrder(self):
-        gate = os.path.abspath(self.mktemp())  # the workers run in another folder
-
-        def seen(message):
-            if message == "second":
-                open(gate, "w").close()
-
-        sink = Tap(seen)
-        items = [("wait", gate, "first"), ("go", gate, "second")]
-        d = through(self.pool(poolwork.gated, ordered=False), items, sink)
-        return d.addCallback(lambda _: self.assertEqual(sink.collected, ["second", "first"]))
-
-    def test_backpressure(self):
-        """
-        At most C{size + queue} items are in flight; then the inbox is not
-        read, and a producer waiting for room is held back.
-        """
-        gate = os.path.abspath(self.mktemp())  # the workers run in another folder
-        held = []
-        pool = self.pool(poolwork.gated, size=2, queue=1)
-        pool.inboxes["inbox"].setSize(2)
-
-        def full():
-            held.append(pool.held)
-            open(gate, "w").close()
-
-        feeder = Feeder([("wait", gate, n) for n in range(12)], full)
-        sink = Tap(lambda message: held.append(pool.held))
-        d = Pipeline(feeder, pool, sink).activate().whenDone()
-
-        def check(_):
-            self.assertEqual(sink.collected, list(range(12)))
-            self.assertGreater(feeder.waits, 0)
-            self.assertLessEqual(max(held), 3)
-
-        return d.addCallback(check)
+        return checkBackpressure(self, self.pool(poolwork.gated, size=2, queue=1))
 
     def test_shutdownCancels(self):
         """

@@ -86,6 +86,35 @@ class Feeder(Component):
         self.send(producerFinished(self), "signal")
 
 
+
+def checkBackpressure(testCase, pool):
+    """
+    Check that C{pool} (of C{poolwork.gated}, C{size=2, queue=1}) holds at
+    most 3 items: then its inbox is not read and a producer waiting for room
+    is held back; all 12 results arrive, in order.
+
+    @return: a L{Deferred} firing when checked.
+    """
+    gate = os.path.abspath(testCase.mktemp())  # worker processes may run in another folder
+    held = []
+    pool.inboxes["inbox"].setSize(2)
+
+    def full():
+        held.append(pool.held)
+        open(gate, "w").close()
+
+    feeder = Feeder([("wait", gate, n) for n in range(12)], full)
+    sink = Tap(lambda message: held.append(pool.held))
+    d = Pipeline(feeder, pool, sink).activate().whenDone()
+
+    def check(_):
+        testCase.assertEqual(sink.collected, list(range(12)))
+        testCase.assertGreater(feeder.waits, 0)
+        testCase.assertLessEqual(max(held), 3)
+
+    return d.addCallback(check)
+
+
 def through(pool, items, sink=None):
     """
     Run C{items} through C{pool} into C{sink} (a L{Collect} by default);
@@ -531,25 +560,7 @@ class ProcessPoolTests(unittest.TestCase):
         ]).addCallback(check)
 
     def test_backpressure(self):
-        gate = self.mktemp()
-        held = []
-        pool = ProcessPool(poolwork.gated, size=2, queue=1)
-        pool.inboxes["inbox"].setSize(2)
-
-        def full():
-            held.append(pool.held)
-            open(gate, "w").close()
-
-        feeder = Feeder([("wait", gate, n) for n in range(12)], full)
-        sink = Tap(lambda message: held.append(pool.held))
-        d = Pipeline(feeder, pool, sink).activate().whenDone()
-
-        def check(_):
-            self.assertEqual(sink.collected, list(range(12)))
-            self.assertGreater(feeder.waits, 0)
-            self.assertLessEqual(max(held), 3)
-
-        return d.addCallback(check)
+        return checkBackpressure(self, ProcessPool(poolwork.gated, size=2, queue=1))
 
     def test_functionNames(self):
         """
