@@ -225,6 +225,22 @@ class RunningClusterTests(unittest.TestCase):
         return d.addCallback(check)
 
     def test_completionOrder(self):
+        gate = os.path.abspath(self.mktemp())  # the workers run in another folder
+
+        def seen(message):
+            if message == "second":
+                open(gate, "w").close()
+
+        sink = Tap(seen)
+        items = [("wait", gate, "first"), ("go", gate, "second")]
+        d = through(self.pool(poolwork.gated, ordered=False), items, sink)
+        return d.addCallback(lambda _: self.assertEqual(sink.collected, ["second", "first"]))
+
+    def test_backpressure(self):
+        """
+        At most C{size + queue} items are in flight; then the inbox is not
+        read, and a producer waiting for room is held back.
+        """
         return checkBackpressure(self, self.pool(poolwork.gated, size=2, queue=1))
 
     def test_shutdownCancels(self):
