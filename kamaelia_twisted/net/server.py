@@ -15,16 +15,14 @@ Each handler's C{inbox} receives its peer's bytes and its C{outbox} goes to
 the peer; see L{kamaelia_twisted.net.factory} for how connections end.
 """
 
-from twisted.internet.endpoints import TCP4ServerEndpoint, serverFromString
-from twisted.python.failure import Failure
+from twisted.internet.endpoints import TCP4ServerEndpoint
 
-from ..core.component import Component
 from .connection import Connection
 from .factory import ComponentFactory
-from ..core.notifier import Notifier
+from .listening import ListeningComponent
 
 
-class SimpleServer(Component):
+class SimpleServer(ListeningComponent):
     """
     Listen, serving each connection with C{protocol()}.
 
@@ -35,10 +33,8 @@ class SimpleServer(Component):
     have closed and passes the message on on C{signal}.
 
     @ivar factory: the L{ComponentFactory}, once listening.
-    @ivar listeningPort: the C{IListeningPort}, once listening.
     """
 
-    Inboxes = {"control": "producerFinished/shutdownMicroprocess: stop serving"}
     Outboxes = {"signal": "The shutdown message, once every connection has ended"}
 
     def __init__(self, protocol=None, port=None, interface="", endpoint=None,
@@ -57,43 +53,18 @@ class SimpleServer(Component):
                             .format(protocol))
         if (endpoint is None) == (port is None):
             raise ValueError("SimpleServer takes port, or endpoint, not both or neither")
-        Component.__init__(self, **attributes)
-        self.protocol, self.port, self.interface = protocol, port, interface
-        self.endpoint, self.inboxSize = endpoint, inboxSize
-        self.factory = self.listeningPort = None
-        self._listening = Notifier()
+        ListeningComponent.__init__(self, endpoint, **attributes)
+        self.protocol, self.port, self.interface, self.inboxSize = protocol, port, interface, inboxSize
+        self.factory = None
 
     def serverEndpoint(self):
-        """
-        Return the C{IStreamServerEndpoint} to listen on.
-        """
         if self.endpoint is None:
             return TCP4ServerEndpoint(self.reactor, self.port, interface=self.interface)
-        if isinstance(self.endpoint, str):
-            return serverFromString(self.reactor, self.endpoint)
-        return self.endpoint
+        return ListeningComponent.serverEndpoint(self)
 
-    def whenListening(self):
-        """
-        Return a L{Deferred} that fires with the C{IListeningPort} once
-        listening (C{.getHost().port} is the port), or errbacks if listening
-        failed.
-        """
-        return self._listening.when()
-
-    def main(self):
+    def makeFactory(self):
         self.factory = ComponentFactory(self.protocol, self.reactor, self.inboxSize, parent=self)
-        try:
-            self.listeningPort = yield self.serverEndpoint().listen(self.factory)
-        except Exception:
-            self._listening.fire(Failure())
-            raise
-        self._listening.fire(self.listeningPort)
-        shutdown = self.checkShutdown()
-        while shutdown is None:
-            self.pause()
-            yield 1
-            shutdown = self.checkShutdown()
-        yield self.listeningPort.stopListening()
-        yield self.factory.shutdown()
-        self.send(shutdown, "signal")
+        return self.factory
+
+    def closeConnections(self):
+        return self.factory.shutdown()

@@ -11,13 +11,10 @@ L{HTTPServer}: a twisted.web site served while a component runs::
 """
 
 from twisted.internet.defer import Deferred, gatherResults
-from twisted.internet.endpoints import serverFromString
 from twisted.protocols.policies import WrappingFactory
-from twisted.python.failure import Failure
 from twisted.web.server import Site
 
-from ..core.component import Component
-from ..core.notifier import Notifier
+from ..net.listening import ListeningComponent
 
 
 class HTTPConnections(WrappingFactory):
@@ -59,7 +56,7 @@ class HTTPConnections(WrappingFactory):
         return done
 
 
-class HTTPServer(Component):
+class HTTPServer(ListeningComponent):
     """
     Serve C{resource} over HTTP on C{endpoint} until a shutdown message
     arrives on C{control}; then stop listening, close the open connections
@@ -68,7 +65,6 @@ class HTTPServer(Component):
     the reason.
 
     @ivar site: the C{twisted.web.server.Site}.
-    @ivar listeningPort: the C{IListeningPort}, once listening.
     """
 
     Inboxes = {"inbox": "Unused", "control": "producerFinished/shutdownMicroprocess: stop serving"}
@@ -81,36 +77,13 @@ class HTTPServer(Component):
         @param endpoint: a server endpoint description (C{"tcp:8000"}) or
             an C{IStreamServerEndpoint}.
         """
-        Component.__init__(self, **attributes)
+        ListeningComponent.__init__(self, endpoint, **attributes)
         self.site = Site(resource, reactor=self._reactor)
         self.site.displayTracebacks = False
         self._connections = HTTPConnections(self.site)
-        self.endpoint = endpoint
-        self.listeningPort = None
-        self._listening = Notifier()
 
-    def whenListening(self):
-        """
-        Return a L{Deferred} firing with the C{IListeningPort} once listening
-        (C{.getHost().port} is the port), or errbacking if listening failed.
-        """
-        return self._listening.when()
+    def makeFactory(self):
+        return self._connections
 
-    def main(self):
-        endpoint = self.endpoint
-        if isinstance(endpoint, str):
-            endpoint = serverFromString(self.reactor, endpoint)
-        try:
-            self.listeningPort = yield endpoint.listen(self._connections)
-        except Exception:
-            self._listening.fire(Failure())
-            raise
-        self._listening.fire(self.listeningPort)
-        shutdown = self.checkShutdown()
-        while shutdown is None:
-            self.pause()
-            yield 1
-            shutdown = self.checkShutdown()
-        yield self.listeningPort.stopListening()
-        yield self._connections.closeAll(self.reactor, self.closeTimeout)
-        self.send(shutdown, "signal")
+    def closeConnections(self):
+        return self._connections.closeAll(self.reactor, self.closeTimeout)
