@@ -181,7 +181,32 @@ class HeaderPages:
         return True
 
 
-class OggPager(Component):
+class PageFilter(Component):
+    """
+    The base of components that take each message of their C{inbox} in
+    turn (L{handle}) and, on a shutdown message on C{control}, pass it on
+    and end once the messages before it have been handled.
+    """
+
+    def handle(self, message):
+        """
+        Take one message from C{inbox}; override it.
+        """
+        raise NotImplementedError
+
+    def main(self):
+        while True:
+            while self.dataReady("inbox"):
+                self.handle(self.recv("inbox"))
+            shutdown = self.checkShutdown()
+            if shutdown is not None:
+                self.send(shutdown, "signal")
+                return
+            self.pause()
+            yield 1
+
+
+class OggPager(PageFilter):
     """
     Bytes of an Ogg stream in, one page (C{bytes}) per message out.
 
@@ -198,23 +223,15 @@ class OggPager(Component):
     Outboxes = {"outbox": "Ogg pages, one per message", "signal": "The shutdown message, passed on"}
 
     def __init__(self, **attributes):
-        Component.__init__(self, **attributes)
+        PageFilter.__init__(self, **attributes)
         self.pagesSent = 0
         self._splitter = OggPageSplitter()
         self._serial = None
 
-    def main(self):
-        while True:
-            while self.dataReady("inbox"):
-                for page in self._splitter.feed(self.recv("inbox")):
-                    self.send(self._renumbered(page), "outbox")
-                    self.pagesSent += 1
-            shutdown = self.checkShutdown()
-            if shutdown is not None:
-                self.send(shutdown, "signal")
-                return
-            self.pause()
-            yield 1
+    def handle(self, data):
+        for page in self._splitter.feed(data):
+            self.send(self._renumbered(page), "outbox")
+            self.pagesSent += 1
 
     def _renumbered(self, page):
         if isBeginning(page):

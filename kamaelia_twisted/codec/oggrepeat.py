@@ -17,8 +17,7 @@ are complete.
 
 import struct
 
-from ..core.component import Component
-from .oggpages import CAPTURE, HeaderPages, hasValidChecksum, isBeginning, pageSize, serialOf
+from .oggpages import CAPTURE, HeaderPages, PageFilter, hasValidChecksum, isBeginning, pageSize, serialOf
 
 _SEQUENCE = struct.Struct("<I")
 
@@ -34,7 +33,7 @@ def isWholePage(data):
             and hasValidChecksum(data))
 
 
-class HeaderRepeat(Component):
+class HeaderRepeat(PageFilter):
     """
     Pass Ogg pages on, with the current stream's header pages sent again
     before the first audio page after each C{interval} seconds.
@@ -50,24 +49,13 @@ class HeaderRepeat(Component):
         """
         @param interval: the seconds between repetitions of the header pages.
         """
-        Component.__init__(self, **attributes)
+        PageFilter.__init__(self, **attributes)
         self.interval = interval
         self.repeats = 0
         self._headers = HeaderPages()
         self._due = None
 
-    def main(self):
-        while True:
-            while self.dataReady("inbox"):
-                self._pass(self.recv("inbox"))
-            shutdown = self.checkShutdown()
-            if shutdown is not None:
-                self.send(shutdown, "signal")
-                return
-            self.pause()
-            yield 1
-
-    def _pass(self, page):
+    def handle(self, page):
         headers = self._headers
         now = self.reactor.seconds()
         if headers.add(page):
@@ -80,7 +68,7 @@ class HeaderRepeat(Component):
         self.send(page, "outbox")
 
 
-class PageJoiner(Component):
+class PageJoiner(PageFilter):
     """
     Datagrams in, each meant to be one Ogg page; a stream a decoder can
     join out: the header pages of a stream, once all of them have arrived,
@@ -101,24 +89,13 @@ class PageJoiner(Component):
     Outboxes = {"outbox": "Ogg pages a decoder can take", "signal": "The shutdown message, passed on"}
 
     def __init__(self, **attributes):
-        Component.__init__(self, **attributes)
+        PageFilter.__init__(self, **attributes)
         self.dropped = self.pagesSkipped = self.streams = 0
         self._serial = None  # the stream being passed on
         self._headerCount = 0  # how many header pages it has
         self._waiting = None  # the HeaderPages being gathered
 
-    def main(self):
-        while True:
-            while self.dataReady("inbox"):
-                self._take(self.recv("inbox"))
-            shutdown = self.checkShutdown()
-            if shutdown is not None:
-                self.send(shutdown, "signal")
-                return
-            self.pause()
-            yield 1
-
-    def _take(self, data):
+    def handle(self, data):
         if not isinstance(data, (bytes, bytearray)) or not isWholePage(data):
             self.dropped += 1
             return
