@@ -115,7 +115,7 @@ class GraphService(Service):
         Stop the graph in stages (see L{shutDown}, each stage
         C{stopTimeout} seconds).
 
-        @return: a L{Deferred} that fires once the graph has ended.
+        @return: a L{Deferred<twisted.internet.defer.Deferred>} that fires once the graph has ended.
         """
         Service.stopService(self)
         graph = self.graph

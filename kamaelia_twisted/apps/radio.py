@@ -266,7 +266,7 @@ class RadioStation(Graphline):
 
     def whenListening(self):
         """
-        Return a L{Deferred} firing with the HTTP server's C{IListeningPort}
+        Return a L{Deferred<twisted.internet.defer.Deferred>} firing with the HTTP server's C{IListeningPort}
         (without HTTP, the multicast sender's UDP port).
         """
         return self.components["HTTP" if "HTTP" in self.components else "MULTICAST"].whenListening()

@@ -54,7 +54,7 @@ def pcmSink(wav=None, reactor=None):
     Where decoded audio goes: the sound device, or a WAV file.
 
     @param wav: a WAV file name, or L{None} to play.
-    @return: a L{WavWriter}, or an L{AOAudioPlaybackAdaptor} that holds
+    @return: a L{WavWriter}, or an L{AOAudioPlaybackAdaptor<kamaelia_twisted.audio.AudioPlayback>} that holds
         half a second before it starts, against the network's jitter.
     """
     if wav is not None:
@@ -71,7 +71,7 @@ def vorbisClient(host=None, port=None, endpoint=None, sink=None, reactor=None):
     @param endpoint: instead of C{host} and C{port}, a client endpoint
         description (C{"tcp:host=127.0.0.1:port=1500"}) or object.
     @param sink: the component the L{PCMChunk}s go to (default: a new
-        prebuffering L{AOAudioPlaybackAdaptor}); see L{pcmSink}.
+        prebuffering L{AOAudioPlaybackAdaptor<kamaelia_twisted.audio.AudioPlayback>}); see L{pcmSink}.
     @param reactor: the reactor running the pipeline.
     @return: C{Pipeline(TCPClient, VorbisDecode, sink)}, which ends once the
         stream has ended and been played (or failed).

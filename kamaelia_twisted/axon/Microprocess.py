@@ -11,7 +11,7 @@ our core components. Axon's generators may yield:
 
 A C{RuntimeError} that ends C{main} ends the microprocess normally, with a
 warning logged, as Axon takes it (Kamaelia's code on Python 3 raises some at
-shutdown); any other exception ends it as failed.
+shutdown); any other exception ends it as failed. For example::
 
     from kamaelia_twisted.axon.Ipc import WaitComplete
     from kamaelia_twisted.axon.Microprocess import microprocess

@@ -3,6 +3,7 @@ Axon's scheduler, as a front for the reactor: C{scheduler.run} is the
 program's scheduler; it tracks the microprocesses activated through it, and
 C{scheduler.run.runThreads()} runs the reactor until every one has ended.
 The stepping itself is the core's L{Scheduler<kamaelia_twisted.core.scheduler.Scheduler>}.
+For example::
 
     from kamaelia_twisted.axon import Ipc
     from kamaelia_twisted.axon.Component import component
@@ -124,7 +125,7 @@ class scheduler(object):
         L{background<kamaelia_twisted.axon.background.background>}) it
         installs no signal handlers.
 
-        @raise: what the first failed microprocess raised.
+        @raise Exception: what the first failed microprocess raised.
         """
         watcher = self._watcher = _Watcher(self, reactor=self.reactor)
         if threading.current_thread() is threading.main_thread():

@@ -3,7 +3,7 @@ Axon's threaded components: C{main} is a plain blocking function run in a
 thread of its own (our core's L{ThreadedComponent<kamaelia_twisted.core.threaded.ThreadedComponent>}),
 with Axon's component API. C{link}, C{unlink}, C{addChildren},
 C{addInbox}/C{addOutbox} and the like may be called from the thread: they
-are handed to the reactor thread and waited for.
+are handed to the reactor thread and waited for. For example::
 
     import time
     from kamaelia_twisted.axon.ThreadedComponent import threadedcomponent

@@ -56,11 +56,11 @@ def register(tracker, reactor=None):
     Kamaelia's components use it and never start their own.
 
     @param tracker: an Axon C{coordinatingassistanttracker}.
-    @param reactor: the L{IReactorFDSet} to watch descriptors with (default:
-        the global reactor).
+    @param reactor: the L{IReactorFDSet<twisted.internet.interfaces.IReactorFDSet>} to watch
+        descriptors with (default: the global reactor).
     @return: the active L{ReactorSelector}; the one C{tracker} gives out
         already, if it does.
-    @raise: what C{tracker.registerService} raises when another selector is
+    @raise Exception: what C{tracker.registerService} raises when another selector is
         registered (Axon's C{ServiceAlreadyExists}).
     """
     try:
@@ -132,8 +132,8 @@ class ReactorSelector(Component):
 
     def __init__(self, reactor=None):
         """
-        @param reactor: the L{IReactorFDSet} to watch descriptors with
-            (default: the global reactor).
+        @param reactor: the L{IReactorFDSet<twisted.internet.interfaces.IReactorFDSet>} to watch
+            descriptors with (default: the global reactor).
         """
         Component.__init__(self, reactor=reactor)
         self._watches = {}

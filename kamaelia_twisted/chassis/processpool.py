@@ -153,7 +153,7 @@ class ProcessPool(TaskPool):
 
     def _live(self, worker):
         """
-        Return a L{Deferred} that fires, once it is ready, with C{worker} or,
+        Return a L{Deferred<twisted.internet.defer.Deferred>} that fires, once it is ready, with C{worker} or,
         if it was lost, with the process that replaces it (started once, for
         all the slots it had).
         """

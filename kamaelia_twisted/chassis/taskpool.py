@@ -42,8 +42,8 @@ class TaskPool(Component):
     Base of the pools: order, bounds and shutdown around C{_run(item)}.
 
     Subclasses implement C{_run(item)}, returning the result or a
-    L{Deferred} of it (waiting for a free worker is theirs to do), and may
-    override C{_startWorkers}, C{_stopWorkers} (returning a L{Deferred} or
+    L{Deferred<twisted.internet.defer.Deferred>} of it (waiting for a free worker is theirs to do), and may
+    override C{_startWorkers}, C{_stopWorkers} (returning a L{Deferred<twisted.internet.defer.Deferred>} or
     L{None}) and C{_resultsOf} (the messages a result becomes).
 
     @ivar size: how many items are worked on at once.
@@ -165,7 +165,7 @@ class TaskPool(Component):
 
     def _stopWorkers(self):
         """
-        Stop the workers once no work is left; may return a L{Deferred}.
+        Stop the workers once no work is left; may return a L{Deferred<twisted.internet.defer.Deferred>}.
         """
 
     def _run(self, item):

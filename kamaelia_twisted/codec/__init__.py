@@ -1,5 +1,5 @@
 """
-Audio codecs: the L{VorbisDecode} component and what it is built from.
+Audio codecs: the L{VorbisDecode} component and what it is built from::
 
     from kamaelia_twisted import Pipeline
     from kamaelia_twisted.audio import WavWriter

@@ -267,7 +267,7 @@ class Component:
 
     def whenChildrenDone(self):
         """
-        Return a L{Deferred} that fires with L{None} once every current child
+        Return a L{Deferred<twisted.internet.defer.Deferred>} that fires with L{None} once every current child
         has finished, successfully or not.
         """
         waits = [child.whenDone() for child in self._children]
@@ -323,7 +323,7 @@ class Component:
 
     def whenDone(self):
         """
-        Return a L{Deferred} that fires with C{main}'s return value when it
+        Return a L{Deferred<twisted.internet.defer.Deferred>} that fires with C{main}'s return value when it
         ends, or errbacks with the failure if it raised.
         """
         if self._doneNotifier is None:
@@ -339,7 +339,7 @@ class Component:
         @return: C{main}'s return value.
         @raise KeyboardInterrupt: on Ctrl-C.
         @raise SystemExit: on SIGTERM (status 143).
-        @raise: what C{main} raised.
+        @raise Exception: what C{main} raised.
         """
         return self.runtime.run(self)
 

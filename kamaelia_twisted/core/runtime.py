@@ -85,7 +85,7 @@ class Runtime:
         @return: C{main}'s return value.
         @raise KeyboardInterrupt: on SIGINT.
         @raise SystemExit: with status 128 + the signal number, on another signal.
-        @raise: what the component failed with.
+        @raise Exception: what the component failed with.
         """
         reactor = self.reactor
         if reactor.running:

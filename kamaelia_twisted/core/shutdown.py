@@ -62,10 +62,11 @@ def shutDown(graphs, grace, clock, sender=None, log=log):
     then an error) naming the components they act on.
 
     @param graphs: the components to stop.
-    @param clock: the L{IReactorTime} for the waits.
+    @param clock: the L{IReactorTime<twisted.internet.interfaces.IReactorTime>} for the waits.
     @param sender: the C{caller} of the L{shutdownMicroprocess} messages.
     @param log: the L{Logger} for the later stages.
-    @return: a L{Deferred} that fires with L{None} once every graph has ended.
+    @return: a L{Deferred<twisted.internet.defer.Deferred>} that fires with L{None} once every
+        graph has ended.
     """
     graphs = [graph for graph in graphs if not graph.isDone()]
     done = DeferredList([graph.whenDone() for graph in graphs], consumeErrors=True)

@@ -1,6 +1,6 @@
 """
 L{ThreadedComponent}: a component whose C{main} is a blocking function run in
-a thread of its own, for blocking file, device or library calls.
+a thread of its own, for blocking file, device or library calls::
 
     import hashlib
     from kamaelia_twisted import ThreadedComponent

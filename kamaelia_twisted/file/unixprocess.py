@@ -85,8 +85,9 @@ class UnixProcess(TransportComponent):
 
     def whenExited(self):
         """
-        Return a L{Deferred} that fires when the process has exited, with the
-        L{ProcessDone} or L{ProcessTerminated} that describes how (their
+        Return a L{Deferred<twisted.internet.defer.Deferred>} that fires when the process has exited,
+        with the L{ProcessDone<twisted.internet.error.ProcessDone>} or
+        L{ProcessTerminated<twisted.internet.error.ProcessTerminated>} that describes how (their
         C{exitCode} and C{signal}).
         """
         return self._exited.when()

@@ -1,5 +1,5 @@
 """
-The Twisted bridge: transports as components, components as protocols.
+The Twisted bridge: transports as components, components as protocols::
 
     from kamaelia_twisted import Pipeline
     from kamaelia_twisted.net import TCPClient, SimpleServer

@@ -90,7 +90,7 @@ class ComponentProtocol(ConnectionProtocol):
 
     def whenDone(self):
         """
-        Return a L{Deferred} that fires with L{None} once the handler and the
+        Return a L{Deferred<twisted.internet.defer.Deferred>} that fires with L{None} once the handler and the
         connection have both ended (however they ended).
         """
         return self._done.when()
@@ -163,7 +163,7 @@ class ComponentFactory(Factory):
         """
         Ask every handler to stop (see L{ComponentProtocol.shutdown}).
 
-        @return: a L{Deferred} that fires with L{None} once they all ended.
+        @return: a L{Deferred<twisted.internet.defer.Deferred>} that fires with L{None} once they all ended.
         """
         if not self.connections:
             return succeed(None)

@@ -53,13 +53,13 @@ class ListeningComponent(Component):
         """
         Close what is open, once listening has stopped; override it.
 
-        @return: a L{Deferred} firing once all is closed.
+        @return: a L{Deferred<twisted.internet.defer.Deferred>} firing once all is closed.
         """
         raise NotImplementedError
 
     def whenListening(self):
         """
-        Return a L{Deferred} that fires with the C{IListeningPort} once
+        Return a L{Deferred<twisted.internet.defer.Deferred>} that fires with the C{IListeningPort} once
         listening (C{.getHost().port} is the port), or errbacks if listening
         failed.
         """

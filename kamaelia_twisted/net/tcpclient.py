@@ -67,7 +67,7 @@ class TCPClient(Connection):
 
     def whenConnected(self):
         """
-        Return a L{Deferred} that fires with the transport once connected, or
+        Return a L{Deferred<twisted.internet.defer.Deferred>} that fires with the transport once connected, or
         errbacks with the reason connecting failed (C{CancelledError} if it
         was cancelled).
         """

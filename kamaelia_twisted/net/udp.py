@@ -59,14 +59,15 @@ class DatagramPort(Component):
 
     def whenListening(self):
         """
-        Return a L{Deferred} that fires with the listening port
+        Return a L{Deferred<twisted.internet.defer.Deferred>} that fires with the listening port
         (C{.getHost().port}), or errbacks if listening failed.
         """
         return self._listening.when()
 
     def listen(self, protocol):
         """
-        Start listening with C{protocol}; return the port or a L{Deferred} of it.
+        Start listening with C{protocol}; return the port or a
+        L{Deferred<twisted.internet.defer.Deferred>} of it.
         """
         return self.reactor.listenUDP(self.local_port, protocol, interface=self.local_addr,
                                       maxPacketSize=MAX_DATAGRAM)

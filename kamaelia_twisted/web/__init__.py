@@ -1,6 +1,6 @@
 """
 HTTP on twisted.web: a client component, a server component, and the
-L{Inspector} of a running graph.
+L{Inspector} of a running graph::
 
     from kamaelia_twisted import Pipeline
     from kamaelia_twisted.web import HTTPClient

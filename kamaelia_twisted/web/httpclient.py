@@ -40,7 +40,7 @@ class HTTPClient(Component):
     A status that is not 2xx (after redirects), a connection that cannot be
     made, or a body that breaks off makes the component fail with an
     L{HTTPError} saying so: it is logged, C{signal} gets an
-    L{errorOccurred<kamaelia_twisted.core.ipc.errorOccurred>} and
+    C{errorOccurred} and
     L{whenDone} errbacks. A L{shutdownMicroprocess} on C{control} cancels
     the request or closes the connection, and is passed on once it has
     closed. (A L{producerFinished} on C{control} is ignored: there is
@@ -74,7 +74,7 @@ class HTTPClient(Component):
 
     def whenResponse(self):
         """
-        Return a L{Deferred} firing with the C{IResponse} once its headers
+        Return a L{Deferred<twisted.internet.defer.Deferred>} firing with the C{IResponse} once its headers
         have arrived (after redirects), or errbacking if the request failed.
         """
         return self._responded.when()

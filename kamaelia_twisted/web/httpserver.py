@@ -22,7 +22,7 @@ class HTTPConnections(WrappingFactory):
     Wrap a site's factory to know its open connections, so that they can be
     closed.
 
-    @ivar closing: each open connection's L{ProtocolWrapper} -> a
+    @ivar closing: each open connection's L{ProtocolWrapper<twisted.protocols.policies.ProtocolWrapper>} -> a
         L{Deferred} that fires once it is lost.
     """
 

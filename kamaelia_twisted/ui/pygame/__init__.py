@@ -1,5 +1,5 @@
 """
-pygame on the Twisted reactor: one window shared by components.
+pygame on the Twisted reactor: one window shared by components::
 
     from kamaelia_twisted import Graphline
     from kamaelia_twisted.ui.pygame import Button, Image

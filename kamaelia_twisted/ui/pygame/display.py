@@ -69,7 +69,8 @@ class PygameDisplay:
     open on X11, the reactor watches the X server's socket and reads
     pygame's events when it is readable (and after each window update), so
     an idle window costs nothing. With other video drivers, or a reactor
-    that cannot watch sockets (such as a L{Clock}), a L{LoopingCall} polls
+    that cannot watch sockets (such as a L{Clock<twisted.internet.task.Clock>}), a
+    L{LoopingCall<twisted.internet.task.LoopingCall>} polls
     them, L{activeRate} times a second while events arrive and
     L{idleRate} times a second once none has come for L{idleAfter} seconds.
     Redrawing is not polled: L{markDirty} schedules one window update for
@@ -259,7 +260,7 @@ class PygameDisplay:
 
     def whenUpdated(self):
         """
-        Return a L{Deferred} that fires (with L{None}) once the window shows
+        Return a L{Deferred<twisted.internet.defer.Deferred>} that fires (with L{None}) once the window shows
         everything marked dirty so far: at once if it does already.
         """
         if self._flushCall is None:
