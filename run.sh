@@ -2,6 +2,7 @@
 # Quick start on a fresh machine (Python 3.11 and pip are enough):
 #   ./run.sh demo    stream the bundled Ogg Vorbis sample over loopback TCP
 #   ./run.sh test    run the test suite
+#   ./run.sh docs    build the API reference into build/apidocs
 # The first run makes a virtualenv in .venv and installs the project into it.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -39,8 +40,11 @@ PY
         rm -f "$log"
         exit "$status"
         ;;
+    docs)
+        exec "$venv/bin/python" -m tools.apidocs "$@"
+        ;;
     *)
-        echo "usage: ./run.sh demo [options] | ./run.sh test [trial arguments]" >&2
+        echo "usage: ./run.sh demo [options] | ./run.sh test [trial arguments] | ./run.sh docs [output folder]" >&2
         exit 2
         ;;
 esac

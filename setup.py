@@ -14,7 +14,7 @@ setup(
     extras_require={
         "dask": ["distributed"],
         "kamaelia": ["kamaelia"],
-        "test": ["twisted[tls]", "distributed", "kamaelia"],
+        "test": ["twisted[tls]", "distributed", "kamaelia", "pydoctor"],
         "bench": ["kamaelia-axon"],
     },
 )
