@@ -66,8 +66,8 @@ class DrawGraphsTests(unittest.TestCase):
         """
         seen = drawn(os.path.join(IMAGES, "server-graph.svg"))
         nodes = sorted(title for kind, title, _ in seen if kind == "node")
-        self.assertEqual(nodes, ["Connection 1", "Connection 2", "Echo 1", "Echo 2", "SimpleServer"])
+        self.assertEqual(nodes, ["Connection 1", "Connection 2", "EchoProtocol 1", "EchoProtocol 2", "SimpleServer"])
         edges = {(title, texts) for kind, title, texts in seen if kind == "edge"}
         for n in (1, 2):
-            self.assertIn(("Connection {0}->Echo {0}".format(n), ("outbox -> inbox",)), edges)
-            self.assertIn(("Echo {0}->Connection {0}".format(n), ("outbox -> inbox",)), edges)
+            self.assertIn(("Connection {0}->EchoProtocol {0}".format(n), ("outbox -> inbox",)), edges)
+            self.assertIn(("EchoProtocol {0}->Connection {0}".format(n), ("outbox -> inbox",)), edges)

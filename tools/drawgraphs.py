@@ -12,6 +12,7 @@ their type, numbered when there are several), so a picture changes only when
 its graph does.
 """
 
+import collections
 import os
 import subprocess
 import sys
@@ -23,44 +24,43 @@ from twisted.internet import defer, task  # noqa: E402
 from twisted.internet.endpoints import TCP4ClientEndpoint, connectProtocol  # noqa: E402
 from twisted.internet.protocol import Protocol  # noqa: E402
 
-from kamaelia_twisted import Component, Graphline, shutdownMicroprocess  # noqa: E402
+from kamaelia_twisted import Graphline, shutdownMicroprocess  # noqa: E402
 from kamaelia_twisted.apps.vorbis import vorbisClient  # noqa: E402
-from kamaelia_twisted.introspect import snapshot, toDot  # noqa: E402
+from kamaelia_twisted.introspect import components, snapshot, toDot  # noqa: E402
 from kamaelia_twisted.net import SimpleServer  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 IMAGES = os.path.join(ROOT, "doc", "images")
 sys.path.insert(0, os.path.join(ROOT, "examples"))
 
+from echo_server import EchoProtocol  # noqa: E402
 from slideshow import IMAGES as SLIDES, imageFiles, slideshow  # noqa: E402
 
 
-def roleNames(seen, components):
+def roleNames(seen, found):
     """
     Return C{seen}, a snapshot, with each component renamed after its role:
     its name in a L{Graphline} if it has one, else its type, numbered in
     order of appearance when the snapshot holds several of that type.
 
     @param seen: a L{snapshot}.
-    @param components: the components of C{seen}.
+    @param found: the components of C{seen}.
     """
-    named = {}
-    for component in components:
+    names = {}
+    for component in found:
         if isinstance(component, Graphline):
-            named.update((child.name, key) for key, child in sorted(component.components.items()))
-    types = [c["type"] for c in seen["components"] if c["name"] not in named]
-    counts = {}
-    for c in seen["components"]:
-        if c["name"] not in named:
-            counts[c["type"]] = counts.get(c["type"], 0) + 1
-            several = types.count(c["type"]) > 1
-            named[c["name"]] = "{} {}".format(c["type"], counts[c["type"]]) if several else c["type"]
-    rename = lambda name: named.get(name, name)  # noqa: E731
+            names.update((child.name, key) for key, child in component.components.items())
+    unnamed = [c for c in seen["components"] if c["name"] not in names]
+    types = collections.Counter(c["type"] for c in unnamed)
+    numbers = collections.Counter()
+    for c in unnamed:
+        numbers[c["type"]] += 1
+        several = types[c["type"]] > 1
+        names[c["name"]] = "{} {}".format(c["type"], numbers[c["type"]]) if several else c["type"]
     return {
-        "components": [dict(c, name=rename(c["name"]), parent=c["parent"] and rename(c["parent"]))
-                       for c in seen["components"]],
-        "links": [{"source": [rename(link["source"][0]), link["source"][1]],
-                   "sink": [rename(link["sink"][0]), link["sink"][1]]} for link in seen["links"]],
+        "components": [dict(c, name=names[c["name"]], parent=names.get(c["parent"])) for c in seen["components"]],
+        "links": [{end: [names[link[end][0]], link[end][1]] for end in ("source", "sink")}
+                  for link in seen["links"]],
     }
 
 
@@ -71,29 +71,15 @@ def picture(roots):
     @param roots: components.
     @return: the SVG, as bytes.
     """
-    from kamaelia_twisted.introspect import components
     dot = toDot(roleNames(snapshot(roots), components(roots)))
     return subprocess.run(["dot", "-Tsvg", "-Grankdir=LR"], input=dot.encode(), stdout=subprocess.PIPE,
                           check=True).stdout
 
 
-class Echo(Component):
-    """
-    Send back what arrives, until told to stop.
-    """
-
-    def main(self):
-        while not self.dataReady("control"):
-            while self.dataReady("inbox"):
-                self.send(self.recv("inbox"))
-            self.pause()
-            yield 1
-        self.send(self.recv("control"), "signal")
-
-
 class Ask(Protocol):
     """
-    Send one message and fire C{answered} with the first reply.
+    Send one message and fire C{answered} with the first reply: once it has,
+    the server's handler for this connection is running.
     """
 
     def __init__(self):
@@ -110,18 +96,16 @@ class Ask(Protocol):
 @defer.inlineCallbacks
 def serverPicture(reactor, connections=2):
     """
-    Run a L{SimpleServer} of L{Echo} handlers on loopback, connect
+    Run the echo server of examples/echo_server.py on loopback, connect
     C{connections} clients, and draw the server while they are connected.
 
     @return: a L{Deferred<twisted.internet.defer.Deferred>} firing with the SVG.
     """
-    server = SimpleServer(protocol=Echo, endpoint="tcp:0:interface=127.0.0.1", reactor=reactor).activate()
+    server = SimpleServer(protocol=EchoProtocol, endpoint="tcp:0:interface=127.0.0.1", reactor=reactor).activate()
     port = (yield server.whenListening()).getHost().port
-    clients = []
     for _ in range(connections):
         ask = yield connectProtocol(TCP4ClientEndpoint(reactor, "127.0.0.1", port), Ask())
         yield ask.answered
-        clients.append(ask)
     svg = picture([server])
     server.inboxes["control"].deliver(shutdownMicroprocess())
     yield server.whenDone()
