@@ -20,6 +20,8 @@ from collections import deque
 
 from twisted.internet.defer import Deferred
 
+__all__ = ["Box", "BoxFull", "noSpaceInBox"]
+
 
 class BoxFull(Exception):
     """

@@ -10,6 +10,8 @@ its C{control} inbox. Both mean "finish and pass it on"::
     True
 """
 
+__all__ = ["ipc", "producerFinished", "shutdownMicroprocess", "errorOccurred"]
+
 
 class ipc:
     """

@@ -40,7 +40,7 @@ class HTTPClient(Component):
     A status that is not 2xx (after redirects), a connection that cannot be
     made, or a body that breaks off makes the component fail with an
     L{HTTPError} saying so: it is logged, C{signal} gets an
-    C{errorOccurred} and
+    L{errorOccurred} and
     L{whenDone} errbacks. A L{shutdownMicroprocess} on C{control} cancels
     the request or closes the connection, and is passed on once it has
     closed. (A L{producerFinished} on C{control} is ignored: there is
