@@ -128,13 +128,14 @@ def _age(component):
 _counting = [0]
 
 
-def watch(reactor=None):
+def watch(reactor=None, count=True):
     """
     Watch C{reactor} for an inspector: from now on its parentless
     components are kept in a weak set as they are activated (so that
-    L{liveRoots} need not search memory), and the messages that every
-    component sends are counted, per outbox (see L{snapshot}'s C{sent}).
-    Neither costs anything while nobody watches.
+    L{liveRoots} need not search memory) and, if C{count}, the messages that
+    every component sends are counted, per outbox (see L{snapshot}'s
+    C{sent}). Neither costs anything while nobody watches; counting slows
+    down sending while it is on (see benchmarks/README.md, inspection).
 
     @return: a function that undoes this call.
     """
@@ -142,21 +143,23 @@ def watch(reactor=None):
         from twisted.internet import reactor
     runtime = Runtime.of(reactor)
     runtime.watchRoots(_scan(reactor) if runtime.roots is None else ())
-    if not _counting[0]:
-        countSends(True)
-    _counting[0] += 1
+    if count:
+        _countMore(1)
     undone = []
 
     def unwatch():
-        if undone:
-            return
-        undone.append(True)
-        runtime.unwatchRoots()
-        _counting[0] -= 1
-        if not _counting[0]:
-            countSends(False)
+        if not undone:
+            undone.append(True)
+            runtime.unwatchRoots()
+            if count:
+                _countMore(-1)
 
     return unwatch
+
+
+def _countMore(change):
+    _counting[0] += change
+    countSends(_counting[0] > 0)
 
 
 def _describe(component):

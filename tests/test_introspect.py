@@ -236,6 +236,18 @@ class ReactorGraphTests(unittest.TestCase):
         self.clock.advance(0)
         self.assertEqual(snapshot([after])["components"][0]["sent"], {"outbox": 0, "signal": 0})
 
+    def test_watchedUncounted(self):
+        """
+        C{watch(count=False)} keeps the roots but counts nothing.
+        """
+        unwatch = watch(self.clock, count=False)
+        self.addCleanup(unwatch)
+        source = DataSource([1, 2], reactor=self.clock).activate()
+        self.assertEqual(liveRoots(self.clock), [source])
+        self.clock.advance(0)
+        self.assertEqual(snapshot([source])["components"][0]["sent"], {"outbox": 0, "signal": 0})
+        self.assertFalse(snapshot([source])["counting"])
+
     def test_changes(self):
         """
         L{changes} lists the components added, ended and removed, and the

@@ -16,7 +16,8 @@ C{/graph.svg} (drawn by Graphviz's C{dot}, when installed) and C{/metrics}
 (Prometheus text). It sees what L{kamaelia_twisted.introspect} sees: the
 components reachable from the roots it is given, or without roots, the
 whole graph of its reactor. While it runs, the messages every component
-sends are counted (see L{watch<kamaelia_twisted.introspect.watch>}).
+sends are counted (see L{watch<kamaelia_twisted.introspect.watch>}), unless
+it is made with C{countMessages=False}.
 """
 
 import json
@@ -39,9 +40,17 @@ class Inspector(HTTPServer):
     reactor, over HTTP on C{endpoint} (an L{HTTPServer}: a shutdown message
     on C{control} stops it).
 
+    @cvar countMessages: whether to count the messages every component
+        sends while it runs (C{kamaelia_messages_total}, the snapshot's
+        C{sent}); counting slows sending down (see benchmarks/README.md).
+    @cvar eventInterval: seconds between two samples of C{/events} (each
+        takes a snapshot: some 20 microseconds per component).
     @ivar roots: the components it inspects from (none: every component of
         its reactor).
     """
+
+    countMessages = True
+    eventInterval = 1.0
 
     def __init__(self, endpoint, *roots, **attributes):
         """
@@ -56,7 +65,7 @@ class Inspector(HTTPServer):
 
     def main(self):
         self.site.resource.events.clock = self.reactor
-        unwatch = watch(self.reactor)
+        unwatch = watch(self.reactor, count=self.countMessages)
         try:
             return (yield from HTTPServer.main(self))
         finally:
@@ -93,7 +102,8 @@ class InspectorResource(Resource):
                              (b"graph.dot", self.renderDot), (b"graph.svg", self.renderSVG),
                              (b"metrics", self.renderMetrics)]:
             self.putChild(path, _Page(render))
-        self.events = GraphEvents(inspector.snapshot, None)  # clocked by the reactor, once activated
+        # Clocked by the reactor, once activated.
+        self.events = GraphEvents(inspector.snapshot, None, inspector.eventInterval)
         self.putChild(b"events", self.events)
 
     def renderPage(self, request):
