@@ -566,6 +566,20 @@ class ReactorInspectorTests(unittest.TestCase):
         transformer = self.before.childComponents()[0]
         self.assertIn(("kamaelia_messages_total", {"component": transformer.name, "box": "outbox"}, 3.0), samples)
 
+    @defer.inlineCallbacks
+    def test_keywords(self):
+        """
+        C{countMessages=False} inspects without counting; C{eventInterval}
+        sets how often C{/events} samples.
+        """
+        inspector = Inspector(LOOPBACK, countMessages=False, eventInterval=0.25).activate()
+        yield inspector.whenListening()
+        self.assertFalse(inspector.snapshot()["counting"])
+        self.assertEqual(inspector.site.resource.events.interval, 0.25)
+        self.assertIn(inspector.name, [c["name"] for c in inspector.snapshot()["components"]])
+        inspector.inboxes["control"].deliver(shutdownMicroprocess())
+        yield inspector.whenDone()
+
     def stopAll(self):
         for component in (self.before, self.after, self.inspector):
             component.inboxes["control"].deliver(shutdownMicroprocess())

@@ -64,7 +64,8 @@ class Inspector(HTTPServer):
         self.whenListening().addCallbacks(self._announce, lambda failure: None)  # main fails with it
 
     def main(self):
-        self.site.resource.events.clock = self.reactor
+        events = self.site.resource.events
+        events.clock, events.interval = self.reactor, self.eventInterval
         unwatch = watch(self.reactor, count=self.countMessages)
         try:
             return (yield from HTTPServer.main(self))
@@ -102,8 +103,7 @@ class InspectorResource(Resource):
                              (b"graph.dot", self.renderDot), (b"graph.svg", self.renderSVG),
                              (b"metrics", self.renderMetrics)]:
             self.putChild(path, _Page(render))
-        # Clocked by the reactor, once activated.
-        self.events = GraphEvents(inspector.snapshot, None, inspector.eventInterval)
+        self.events = GraphEvents(inspector.snapshot, None)  # clocked once the inspector runs
         self.putChild(b"events", self.events)
 
     def renderPage(self, request):
