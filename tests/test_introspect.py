@@ -358,6 +358,10 @@ class _Events(Protocol):
 
     def __init__(self):
         self.data, self.waiting = b"", []
+        self.closed = defer.Deferred()
+
+    def connectionLost(self, reason):
+        self.closed.callback(None)
 
     def dataReceived(self, data):
         self.data += data
@@ -472,6 +476,20 @@ class InspectorTests(unittest.TestCase):
         finished = request.notifyFinish()
         stream.transport.stopProducing()  # the client goes away
         yield self.assertFailure(finished, Exception)
+        self.assertEqual((served.clients, served.sampling), ([], None))
+
+    @defer.inlineCallbacks
+    def test_eventsAtShutdown(self):
+        """
+        An inspector that stops ends the streams still open, and its timer.
+        """
+        response = yield Agent(reactor).request(b"GET", (self.url + "/events").encode())
+        stream = _Events()
+        response.deliverBody(stream)
+        yield stream.whenEvents(1)
+        yield self.stopInspector()
+        yield stream.closed
+        served = self.inspector.site.resource.events
         self.assertEqual((served.clients, served.sampling), ([], None))
 
     @defer.inlineCallbacks
