@@ -44,7 +44,7 @@ class Inspector(HTTPServer):
         sends while it runs (C{kamaelia_messages_total}, the snapshot's
         C{sent}); counting slows sending down (see benchmarks/README.md).
     @cvar eventInterval: seconds between two samples of C{/events} (each
-        takes a snapshot: some 20 microseconds per component).
+        takes a snapshot: some 25 microseconds per component).
     @ivar roots: the components it inspects from (none: every component of
         its reactor).
     """
