@@ -25,6 +25,7 @@ removed), and links already undone (a finished component's links are undone).
 """
 
 import gc
+import re
 
 from .core.component import Component, countSends, sentCounts
 from .core.runtime import Runtime
@@ -99,8 +100,8 @@ def snapshot(roots=None, reactor=None):
 def liveRoots(reactor=None):
     """
     Return the active components of C{reactor} that have no parent (their
-    children are reached through them), oldest first while L{watch}ed.
-    Unwatched, they are looked up among every object the garbage collector
+    children are reached through them), oldest first. While L{watch}ed,
+    the runtime keeps them; unwatched, they are looked up among every object the garbage collector
     tracks: fine for a look now and then, slow to repeat on a big process.
 
     @param reactor: default: the global reactor.
@@ -121,8 +122,11 @@ def _scan(reactor):
 
 
 def _age(component):
-    number = component.name.rpartition("_")[2]  # names end in a serial number unless renamed
-    return int(number) if number.isdigit() else 0
+    serials = _SERIAL.findall(component.name)  # "Type_12", "ProtocolComponent_5(Echo)", unless renamed
+    return int(serials[-1]) if serials else 0
+
+
+_SERIAL = re.compile(r"_(\d+)")
 
 
 _counting = [0]
