@@ -9,12 +9,13 @@ setup(
     python_requires=">=3.9",
     package_dir={"": "."},
     packages=find_packages(include=["kamaelia_twisted", "kamaelia_twisted.*"]) + ["twisted.plugins"],
-    package_data={"twisted": ["plugins/kamaelia_twisted_plugin.py"], "kamaelia_twisted.media": ["sample.ogg", "README"]},
+    package_data={"twisted": ["plugins/kamaelia_twisted_plugin.py"], "kamaelia_twisted.media": ["sample.ogg", "README"],
+                  "kamaelia_twisted.web": ["inspector.html"]},
     install_requires=["twisted>=22.10", "pyogg==0.6.14a1", "pygame>=2.1", "numpy", "ampoule"],
     extras_require={
         "dask": ["distributed"],
         "kamaelia": ["kamaelia"],
-        "test": ["twisted[tls]", "distributed", "kamaelia", "pydoctor"],
+        "test": ["twisted[tls]", "distributed", "kamaelia", "pydoctor", "selenium"],
         "bench": ["kamaelia-axon"],
     },
 )

@@ -284,7 +284,10 @@ class Component:
         if self._state is _INITIAL:
             self._state = _ACTIVE
             self._reactor = self.reactor
-            self._scheduler = self.runtime.scheduler
+            runtime = self.runtime
+            self._scheduler = runtime.scheduler
+            if self._parent is None and runtime.roots is not None:
+                runtime.roots.add(self)
             for child in self._children:
                 child.activate()
             self._start()
@@ -415,6 +418,38 @@ class Component:
                 pass
         if self._parent is not None:
             self._parent.unlink(thecomponent=self)
+
+
+_uncountedSend = Component.send
+
+
+def _countedSend(self, message, boxname="outbox"):
+    _uncountedSend(self, message, boxname)
+    counts = self.__dict__.get("_sentCounts")
+    if counts is None:
+        counts = self.__dict__["_sentCounts"] = {}
+    counts[boxname] = counts.get(boxname, 0) + 1
+
+
+_countedSend.__doc__ = _uncountedSend.__doc__
+
+
+def countSends(on):
+    """
+    From now on, count (C{on}) or stop counting the messages that
+    L{Component.send} sends, per component and outbox (see L{sentCounts}).
+    Counting swaps C{Component.send} for a slower one in the whole process,
+    so it is for inspection, not for always.
+    """
+    Component.send = _countedSend if on else _uncountedSend
+
+
+def sentCounts(component):
+    """
+    Return C{component}'s counts of messages sent while counting was on
+    (L{countSends}): outbox name -> messages.
+    """
+    return dict(component.__dict__.get("_sentCounts", ()))
 
 
 def _origin(exception, name):

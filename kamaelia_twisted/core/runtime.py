@@ -44,6 +44,9 @@ class Runtime:
     @ivar scheduler: the L{Scheduler} of this reactor.
     @ivar shared: objects shared by this reactor's components, by key (the
         class that owns the entry, by convention).
+    @ivar roots: while watched (L{watchRoots}), a C{WeakSet} of the
+        components activated without a parent on this reactor; else L{None},
+        so that an unwatched component costs nothing more.
     """
 
     stopGrace = 3.0
@@ -53,6 +56,8 @@ class Runtime:
         self._reactor = weakref.ref(reactor)
         self.scheduler = Scheduler(reactor)
         self.shared = {}
+        self.roots = None
+        self._watchers = 0
 
     @classmethod
     def of(cls, reactor):
@@ -71,6 +76,24 @@ class Runtime:
         The reactor of this runtime.
         """
         return self._reactor()
+
+    def watchRoots(self, found=()):
+        """
+        Keep L{roots} from now on, starting with C{found} (the parentless
+        components already active, which the caller looked up), until as
+        many L{unwatchRoots} as calls to this.
+        """
+        if not self._watchers:
+            self.roots = weakref.WeakSet(found)
+        self._watchers += 1
+
+    def unwatchRoots(self):
+        """
+        Undo one L{watchRoots}; after the last, L{roots} is L{None} again.
+        """
+        self._watchers -= 1
+        if not self._watchers:
+            self.roots = None
 
     def run(self, component):
         """

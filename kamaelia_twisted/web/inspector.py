@@ -9,15 +9,19 @@ L{Inspector}: a web site showing a running graph, served beside it::
     graph = SimpleServer(protocol=lambda: ProtocolComponent(Echo), endpoint="tcp:1500")
     Graphline(GRAPH=graph, INSPECT=Inspector("tcp:8081:interface=127.0.0.1", graph)).run()
 
-It serves C{/} (a page that redraws the graph every second),
-C{/graph.json} (L{snapshot<kamaelia_twisted.introspect.snapshot>}),
-C{/graph.dot}, C{/graph.svg} (drawn by Graphviz's C{dot}, when installed)
-and C{/metrics} (Prometheus text). It sees what
-L{kamaelia_twisted.introspect} sees: the components reachable from the roots
-it is given.
+It serves C{/} (a page that draws the graph live), C{/events} (its changes
+as Server-Sent Events, see L{GraphEvents}), C{/graph.json}
+(L{snapshot<kamaelia_twisted.introspect.snapshot>}), C{/graph.dot},
+C{/graph.svg} (drawn by Graphviz's C{dot}, when installed) and C{/metrics}
+(Prometheus text). It sees what L{kamaelia_twisted.introspect} sees: the
+components reachable from the roots it is given, or without roots, the
+whole graph of its reactor. While it runs, the messages every component
+sends are counted (see L{watch<kamaelia_twisted.introspect.watch>}), unless
+it is made with C{countMessages=False}.
 """
 
 import json
+import pkgutil
 
 from twisted.internet.defer import Deferred
 from twisted.internet.protocol import ProcessProtocol
@@ -25,43 +29,65 @@ from twisted.python.procutils import which
 from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET
 
-from ..introspect import snapshot, toDot
+from ..introspect import snapshot, toDot, watch
+from .graphevents import GraphEvents
 from .httpserver import HTTPServer
 
 
 class Inspector(HTTPServer):
     """
-    Serve the graph reachable from C{roots} over HTTP on C{endpoint} (an
-    L{HTTPServer}: a shutdown message on C{control} stops it).
+    Serve the graph reachable from C{roots}, or the whole graph of its
+    reactor, over HTTP on C{endpoint} (an L{HTTPServer}: a shutdown message
+    on C{control} stops it).
 
-    @ivar roots: the components it inspects from.
+    @cvar countMessages: whether to count the messages every component
+        sends while it runs (C{kamaelia_messages_total}, the snapshot's
+        C{sent}); counting slows sending down (see benchmarks/README.md).
+    @cvar eventInterval: seconds between two samples of C{/events} (each
+        takes a snapshot: some 25 microseconds per component).
+    @ivar roots: the components it inspects from (none: every component of
+        its reactor).
     """
+
+    countMessages = True
+    eventInterval = 1.0
 
     def __init__(self, endpoint, *roots, **attributes):
         """
         @param endpoint: a server endpoint description (C{"tcp:8081"}) or an
             C{IStreamServerEndpoint}.
-        @param roots: the components whose graph to show.
+        @param roots: the components whose graph to show (none: every
+            component of its reactor, this inspector included).
         """
         self.roots = roots
         HTTPServer.__init__(self, InspectorResource(self), endpoint, **attributes)
         self.whenListening().addCallbacks(self._announce, lambda failure: None)  # main fails with it
 
+    def main(self):
+        events = self.site.resource.events
+        events.clock, events.interval = self.reactor, self.eventInterval
+        unwatch = watch(self.reactor, count=self.countMessages)
+        try:
+            return (yield from HTTPServer.main(self))
+        finally:
+            unwatch()
+
     def _announce(self, port):
         self.log.info("{name} serving the graph of {roots} on port {port}", name=self.name,
-                      roots=", ".join(root.name for root in self.roots), port=port.getHost().port)
+                      roots=", ".join(root.name for root in self.roots) or "its reactor",
+                      port=port.getHost().port)
 
     def snapshot(self):
         """
         Return the L{snapshot<kamaelia_twisted.introspect.snapshot>} of the
-        graph reachable from L{roots}.
+        graph reachable from L{roots}, or of its reactor's.
         """
-        return snapshot(self.roots)
+        return snapshot(list(self.roots) or None, reactor=self.reactor)
 
 
 class InspectorResource(Resource):
     """
-    The inspector's site: C{/}, C{/graph.json}, C{/graph.dot},
+    The inspector's site: C{/}, C{/events}, C{/graph.json}, C{/graph.dot},
     C{/graph.svg}, C{/metrics}.
 
     @cvar dotCommand: the name of Graphviz's command, looked up on C{PATH}
@@ -77,10 +103,12 @@ class InspectorResource(Resource):
                              (b"graph.dot", self.renderDot), (b"graph.svg", self.renderSVG),
                              (b"metrics", self.renderMetrics)]:
             self.putChild(path, _Page(render))
+        self.events = GraphEvents(inspector.snapshot, None)  # clocked once the inspector runs
+        self.putChild(b"events", self.events)
 
     def renderPage(self, request):
         request.setHeader(b"content-type", b"text/html; charset=utf-8")
-        return PAGE.encode("utf-8")
+        return PAGE
 
     def renderJSON(self, request):
         request.setHeader(b"content-type", b"application/json")
@@ -160,9 +188,11 @@ def _answerSVG(result, request, gone):
 def metrics(seen):
     """
     Return C{seen}, a L{snapshot<kamaelia_twisted.introspect.snapshot>}, in
-    Prometheus' text format: C{kamaelia_components} (how many components)
-    and C{kamaelia_box_length{component, box, direction}} (messages in each
-    box; C{direction} is C{in} or C{out}).
+    Prometheus' text format: C{kamaelia_components} (how many components),
+    C{kamaelia_box_length{component, box, direction}} (messages in each
+    box; C{direction} is C{in} or C{out}) and the counter
+    C{kamaelia_messages_total{component, box}} (messages sent from each
+    outbox while counting).
     """
     lines = ["# HELP kamaelia_components Components in the inspected graph.",
              "# TYPE kamaelia_components gauge",
@@ -174,6 +204,12 @@ def metrics(seen):
             for box, count in component[kind].items():
                 lines.append('kamaelia_box_length{{component="{}",box="{}",direction="{}"}} {}'.format(
                     _label(component["name"]), _label(box), direction, count))
+    lines += ["# HELP kamaelia_messages_total Messages sent from an outbox while the graph was inspected.",
+              "# TYPE kamaelia_messages_total counter"]
+    for component in seen["components"]:
+        for box, count in component["sent"].items():
+            lines.append('kamaelia_messages_total{{component="{}",box="{}"}} {}'.format(
+                _label(component["name"]), _label(box), count))
     return "\n".join(lines) + "\n"
 
 
@@ -181,67 +217,4 @@ def _label(value):
     return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
-PAGE = """<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>Kamaelia graph</title>
-<style>
-body { font-family: sans-serif; margin: 1em; }
-.component { border: 1px solid #888; border-radius: 4px; margin: 4px 0 4px 1.5em; padding: 4px; }
-.done { color: #888; }
-.box { display: inline-block; margin-right: 1em; font-family: monospace; }
-.bar { display: inline-block; height: 0.7em; background: #4a8; vertical-align: middle; }
-#status { color: #a00; }
-</style></head>
-<body>
-<h1>Kamaelia graph</h1>
-<p><a href="graph.json">graph.json</a> &middot; <a href="graph.dot">graph.dot</a> &middot;
-<a href="graph.svg">graph.svg</a> &middot; <a href="metrics">metrics</a> <span id="status"></span></p>
-<div id="graph"></div>
-<script>
-"use strict";
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-function boxes(kind, counts) {
-  const row = element("div");
-  for (const [name, count] of Object.entries(counts)) {
-    const box = element("span", "box", kind + " " + name + ": " + count + " ");
-    const bar = element("span", "bar");
-    bar.style.width = Math.min(count, 200) + "px";
-    box.appendChild(bar);
-    row.appendChild(box);
-  }
-  return row;
-}
-function draw(graph) {
-  const nodes = {}, root = element("div");
-  for (const c of graph.components) {
-    const node = element("div", "component " + c.state);
-    node.appendChild(element("strong", "", c.name));
-    node.appendChild(document.createTextNode(" " + c.type + " (" + c.state + ")"));
-    node.appendChild(boxes("in", c.inboxes));
-    node.appendChild(boxes("out", c.outboxes));
-    nodes[c.name] = node;
-  }
-  for (const c of graph.components) (nodes[c.parent] || root).appendChild(nodes[c.name]);
-  const links = element("ul");
-  for (const link of graph.links)
-    links.appendChild(element("li", "", link.source.join(".") + " \\u2192 " + link.sink.join(".")));
-  root.appendChild(element("h2", "", "Links"));
-  root.appendChild(links);
-  document.getElementById("graph").replaceChildren(root);
-}
-function poll() {
-  fetch("graph.json").then(r => r.json()).then(graph => {
-    document.getElementById("status").textContent = "";
-    draw(graph);
-  }).catch(error => {
-    document.getElementById("status").textContent = "(not answering: " + error + ")";
-  }).finally(() => setTimeout(poll, 1000));
-}
-poll();
-</script>
-</body></html>
-"""
+PAGE = pkgutil.get_data(__name__, "inspector.html")
