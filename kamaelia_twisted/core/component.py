@@ -424,14 +424,14 @@ _uncountedSend = Component.send
 
 
 def _countedSend(self, message, boxname="outbox"):
+    """
+    Send as L{Component.send} does, counting the message (see L{countSends}).
+    """
     _uncountedSend(self, message, boxname)
     counts = self.__dict__.get("_sentCounts")
     if counts is None:
         counts = self.__dict__["_sentCounts"] = {}
     counts[boxname] = counts.get(boxname, 0) + 1
-
-
-_countedSend.__doc__ = _uncountedSend.__doc__
 
 
 def countSends(on):
