@@ -9,15 +9,18 @@ For each server, in its own process: CPU seconds (user + system, from
 and the growth of its resident memory from before the listeners connected,
 both per listener. The listeners run in this process (plain sockets,
 HTTP/1.0, counting bytes). The ffmpeg feeding Icecast is not counted (our
-station reads its file itself).
+station reads its file itself). Each figure is the median of C{--repeat}
+rounds (ours, then Icecast, in each); the load average is printed before
+and after.
 
-    python benchmarks/radio.py [--listeners 500] [--seconds 20] [file.ogg]
+    python benchmarks/radio.py [--listeners 500] [--seconds 20] [--repeat 3] [file.ogg]
 """
 
 import argparse
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -144,41 +147,60 @@ def measure(pid, port, path, listeners, seconds):
     return cpu1 - cpu0, growth, (received1 - received0) / listeners / elapsed, connected
 
 
+SERVERS = ["kamaelia_twisted radio", "icecast2 (fed by ffmpeg -re)"]
+
+
+@defer.inlineCallbacks
+def measureServer(name, args, folder):
+    """Start the server C{name}, measure it under the listeners' load, stop it."""
+    port = freePort()
+    if name.startswith("icecast2"):
+        server, helpers, path = startIcecast(args.file, port, args.listeners, folder)
+    else:
+        server, helpers, path = startOurs(args.file, port)
+    try:
+        return (yield measure(server.pid, port, path, args.listeners, args.seconds))
+    finally:
+        for process in helpers + [server]:
+            process.terminate()
+            process.wait()
+
+
 @defer.inlineCallbacks
 def main(args):
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 4 * args.listeners + 100)), hard))
-    results = []
+    servers = SERVERS
+    if not (shutil.which("icecast2") and shutil.which("ffmpeg")):
+        print("icecast2 or ffmpeg is not installed: skipped")
+        servers = SERVERS[:1]
+    rounds = []
+    load = [os.getloadavg()[0]]
     folder = tempfile.mkdtemp(prefix="kamaelia-radio-bench-")
     os.chmod(folder, 0o777)
     try:
-        for name in ["kamaelia_twisted radio", "icecast2 (fed by ffmpeg -re)"]:
-            if name.startswith("icecast2") and not (shutil.which("icecast2") and shutil.which("ffmpeg")):
-                print("icecast2 or ffmpeg is not installed: skipped")
-                continue
-            port = freePort()
-            if name.startswith("icecast2"):
-                server, helpers, path = startIcecast(args.file, port, args.listeners, folder)
-            else:
-                server, helpers, path = startOurs(args.file, port)
-            try:
-                results.append((name,) + (yield measure(server.pid, port, path, args.listeners, args.seconds)))
-            finally:
-                for process in helpers + [server]:
-                    process.terminate()
-                    process.wait()
+        for _ in range(args.repeat):
+            results = []
+            for name in servers:
+                results.append((yield measureServer(name, args, folder)))
+            rounds.append(results)
     finally:
         shutil.rmtree(folder, True)
+    load.append(os.getloadavg()[0])
     print()
-    print("{:,} loopback listeners, {} s measured, {}".format(args.listeners, args.seconds,
-                                                           os.path.basename(args.file)))
+    print("{:,} loopback listeners, {} s measured, {}; median of {} rounds; load average {:.2f} before, {:.2f} after"
+          .format(args.listeners, args.seconds, os.path.basename(args.file), args.repeat, *load))
     print("{:<30} {:>9} {:>14} {:>14} {:>12} {:>10}".format(
         "server", "CPU s", "CPU ms/listnr", "RSS KB/listnr", "B/s/listnr", "connected"))
-    for name, cpu, growth, rate, connected in results:
+    for index, name in enumerate(servers):
+        cpu, growth, rate, connected = (statistics.median(result[index][field] for result in rounds)
+                                        for field in range(4))
         print("{:<30} {:>9.3f} {:>14.3f} {:>14.1f} {:>12,.0f} {:>10}".format(
-            name, cpu, 1000 * cpu / args.listeners, growth / 1024 / args.listeners, rate, connected))
-    if len(results) == 2:
-        print("CPU per listener, ours / icecast2: {:.2f}x".format(results[0][1] / max(results[1][1], 1e-9)))
+            name, cpu, 1000 * cpu / args.listeners, growth / 1024 / args.listeners, rate, int(connected)))
+    if len(servers) == 2:
+        ratios = [ours[0] / max(icecast[0], 1e-9) for ours, icecast in rounds]
+        print("CPU per listener, ours / icecast2: {:.2f}x (rounds: {})".format(
+            statistics.median(ratios), ", ".join("{:.2f}x".format(ratio) for ratio in ratios)))
 
 
 if __name__ == "__main__":
@@ -186,4 +208,5 @@ if __name__ == "__main__":
     parser.add_argument("file", nargs="?", default=SAMPLE)
     parser.add_argument("--listeners", type=int, default=500)
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--repeat", type=int, default=3)
     task.react(lambda _: main(parser.parse_args()))

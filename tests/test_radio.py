@@ -217,9 +217,11 @@ class StationTests(unittest.TestCase):
         self.pages = oggPages(readBytes(SAMPLE))
 
     def play(self, pages):
+        """Deliver C{pages} at once, and let a batch interval pass."""
         for page in pages:
             self.station.inboxes["inbox"].deliver(page)
         self.clock.advance(0)
+        self.clock.advance(Station.batchInterval)
 
     def test_lateListenerGetsHeadersFirst(self):
         early = FakeRequest()
@@ -257,6 +259,59 @@ class StationTests(unittest.TestCase):
         self.assertEqual(b"".join(slow.written), b"".join(self.pages[:5] + self.pages[20:22]))
         self.assertEqual(slowListener.pagesSkipped, 15)
         self.assertFalse(slow.transport.aborted)
+
+    def test_pagesBatchedOneWritePerInterval(self):
+        """
+        After a quiet spell a page goes out at once; the pages that arrive
+        within the next batch interval go to each listener in one write.
+        """
+        requests = [FakeRequest(), FakeRequest()]
+        for request in requests:
+            self.station.addListener(request)
+        self.play(self.pages[:3])
+        step = Station.batchInterval / 4
+        for page in self.pages[3:6]:
+            self.station.inboxes["inbox"].deliver(page)
+            self.clock.advance(0)
+            self.clock.advance(step)
+        expected = [b"".join(self.pages[:3]), self.pages[3]]
+        for request in requests:
+            self.assertEqual(request.written, expected)
+        self.clock.advance(step)
+        for request in requests:
+            self.assertEqual(request.written, expected + [b"".join(self.pages[4:6])])
+
+    def test_newStreamWithinABatch(self):
+        """A batch that spans the start of a chained stream: its headers go before its audio."""
+        mono = oggPages(readBytes(MONO))
+        request = FakeRequest()
+        self.station.addListener(request)
+        self.play(self.pages[:5])
+        self.play(self.pages[5:] + mono)
+        self.assertEqual(b"".join(request.written), b"".join(self.pages + mono))
+        self.assertEqual(len(request.written), 3)
+
+    def test_shutdownSendsTheWaitingPages(self):
+        request = FakeRequest()
+        self.station.addListener(request)
+        self.play(self.pages[:3])
+        for page in self.pages[3:6]:
+            self.station.inboxes["inbox"].deliver(page)
+        self.station.inboxes["control"].deliver(shutdownMicroprocess())
+        self.clock.advance(Station.batchInterval)
+        self.assertTrue(self.station.isDone())
+        self.assertEqual(b"".join(request.written), b"".join(self.pages[:6]))
+        self.assertTrue(request.finished)
+
+    def test_radioBatchesStayWellUnderTheTransportBuffer(self):
+        """
+        A RadioStation's batches hold about 16 KB at most, at any speed, so
+        that one never fills a transport's 64 KB buffer on its own.
+        """
+        self.assertEqual(RadioStation(SAMPLE, LOOPBACK).station.batchInterval, Station.batchInterval)
+        for speed in [1, 50]:
+            radio = RadioStation(SAMPLE, LOOPBACK, speed=speed)
+            self.assertLessEqual(radio.station.batchInterval * radio.bitrate / 8, 16384)
 
     def test_stalledListenerDropped(self):
         request = FakeRequest()

@@ -17,13 +17,15 @@ The graph::
     HTTP (HTTPServer: GET /stream.ogg registers a listener with STATION)
 
 A listener gets the current stream's header pages, then the audio from the
-next page on: one who tunes in late decodes. A listener whose connection
-cannot keep up (its transport's buffer is full) misses pages until it has
-caught up, and is dropped if that lasts C{stallTimeout} seconds; nobody
-else waits for it.
+next page on: one who tunes in late decodes. The pages go out in batches,
+one write per listener about every C{batchInterval} seconds (1, or less at
+high bitrates). A listener whose connection cannot keep up (its
+transport's buffer is full) misses batches until it has caught up, and is
+dropped if that lasts C{stallTimeout} seconds; nobody else waits for it.
 """
 
 from twisted.internet.interfaces import IPushProducer
+from twisted.internet.task import deferLater
 from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET
 from zope.interface import implementer
@@ -61,19 +63,20 @@ class Listener:
         self._stall = None
         request.registerProducer(self, True)
 
-    def send(self, page, headers, stream):
+    def send(self, audio, withHeaders, stream, pages):
         """
-        Write C{page}, preceded by C{headers} if it is the first of
-        C{stream} it gets; skip it while paused.
+        Write C{pages} audio pages of C{stream}: C{audio} if it had the pages
+        before them, else C{withHeaders} (the stream's header pages, then
+        C{audio}); skip them while paused.
         """
         if self.paused:
-            self.pagesSkipped += 1
+            self.pagesSkipped += pages
             return
         if self.stream != stream:
             self.stream = stream
-            self.request.write(headers)
-        self.request.write(page)
-        self.pagesSent += 1
+            audio = withHeaders
+        self.request.write(audio)
+        self.pagesSent += pages
 
     def pauseProducing(self):
         self.paused = True
@@ -105,21 +108,27 @@ class Listener:
 
 class Station(Component):
     """
-    Send each Ogg page that arrives on C{inbox} to every listener.
+    Send the Ogg pages that arrive on C{inbox} to every listener, in
+    batches: the pages that arrived since the last batch are joined once,
+    and written to each listener in one write, at most every
+    C{batchInterval} seconds (one page alone, at once, after a quiet spell).
 
     Header pages are kept as they pass (L{HeaderPages}); a listener gets the
     current stream's before its first audio page, and again when a new
-    chained stream begins. On a shutdown message on C{control} every
-    listener's response is ended and the message is passed on.
+    chained stream begins. On a shutdown message on C{control} the pages
+    waiting are sent, every listener's response is ended and the message is
+    passed on.
 
     @ivar listeners: the current L{Listener}s.
     @ivar listenersDropped: how many were dropped for not keeping up.
     @ivar stallTimeout: the seconds a listener may stay paused before it is dropped.
+    @ivar batchInterval: the seconds between batches (0: every page at once).
     """
 
     Inboxes = {"inbox": "Ogg pages, one per message", "control": "Shutdown messages: end every listener"}
     Outboxes = {"outbox": "Unused", "signal": "The shutdown message, passed on"}
     stallTimeout = 30.0
+    batchInterval = 1.0
 
     def __init__(self, **attributes):
         Component.__init__(self, **attributes)
@@ -131,7 +140,7 @@ class Station(Component):
     def addListener(self, request):
         """
         Send the stream to C{request} (a C{twisted.web} request) from the
-        next page on, until it goes away or the station ends.
+        next batch on, until it goes away or the station ends.
 
         @return: its L{Listener}.
         """
@@ -142,18 +151,28 @@ class Station(Component):
 
     def main(self):
         while True:
+            batch = []
             while self.dataReady("inbox"):
-                self._broadcast(self.recv("inbox"))
+                self._add(self.recv("inbox"), batch)
+            for stream, headerBytes, pages in batch:
+                self._broadcast(stream, headerBytes, pages)
             shutdown = self.checkShutdown()
             if shutdown is not None:
                 for listener in list(self.listeners):
                     listener.finish()
                 self.send(shutdown, "signal")
                 return
-            self.pause()
-            yield 1
+            if batch and self.batchInterval > 0:
+                yield deferLater(self.reactor, self.batchInterval)  # the next pages wait in the inbox
+            else:
+                self.pause()
+                yield 1
 
-    def _broadcast(self, page):
+    def _add(self, page, batch):
+        """
+        Note C{page}: keep it if a header page, else add it to C{batch}, a
+        list of (stream, its header bytes, its audio pages).
+        """
         headers = self.headers
         if headers.add(page):
             if headers.complete:
@@ -161,9 +180,15 @@ class Station(Component):
             return
         if not headers.complete:
             return  # audio of a stream whose headers were never seen
-        stream, headerBytes = headers.streams, self._headerBytes
+        if not batch or batch[-1][0] != headers.streams:
+            batch.append((headers.streams, self._headerBytes, []))
+        batch[-1][2].append(page)
+
+    def _broadcast(self, stream, headerBytes, pages):
+        audio = b"".join(pages)
+        withHeaders = headerBytes + audio
         for listener in list(self.listeners):
-            listener.send(page, headerBytes, stream)
+            listener.send(audio, withHeaders, stream, len(pages))
 
 
 class StreamResource(Resource):
@@ -232,15 +257,18 @@ class RadioStation(Graphline):
             raise ValueError("give an HTTP endpoint, a multicast group, or both")
         self.bitrate = int((bitrate or vorbisFileInfo(filename).streamBitrate) * speed)
 
-        # About a page per chunk, so that a speeded-up station is no burstier.
-        chunkrate = max(24, self.bitrate // (8 * 4096))
+        # About a page per chunk, so that a speeded-up station is no burstier,
+        # and at least 4 a second: each read costs a few component hops.
+        chunkrate = max(4, self.bitrate // (8 * 4096))
 
         def reader():
             return ReadFileAdaptor(filename, readmode="bitrate", bitrate=self.bitrate, chunkrate=chunkrate)
 
         components = {"SOURCE": Repeat(reader) if loop else reader(), "PAGES": OggPager()}
         linkages = {("SOURCE", "outbox"): ("PAGES", "inbox"), ("SOURCE", "signal"): ("PAGES", "control")}
-        self.station = Station()
+        # Batches of at most about 16 KB: well under a transport's 64 KB
+        # buffer, so that a listener who keeps up is never paused by one.
+        self.station = Station(batchInterval=min(Station.batchInterval, 8 * 16384 / self.bitrate))
         pages = ("PAGES", "outbox"), ("PAGES", "signal")
         if endpoint is not None and multicast is not None:
             components["SPLIT"] = TwoWaySplitter()
