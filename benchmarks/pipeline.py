@@ -257,16 +257,16 @@ def report(messages, idle, repeat):
         for name in PEERS:
             times[name].append(inSubprocess("relay", name, messages))
     rates = {name: messages / statistics.median(runs) for name, runs in times.items()}
-    ours = rates["kamaelia_twisted"]
-    print("{:<28} {:>12} {:>14}".format("scheduler", "msg/s", "ours / this"))
+    ours, layer = rates["kamaelia_twisted"], rates["kamaelia_twisted.axon, Inbox"]
+    print("{:<34} {:>12} {:>14} {:>14}".format("scheduler", "msg/s", "ours / this", "Inbox / this"))
     for name, rate in rates.items():
-        print("{:<28} {:>12,.0f} {:>13.2f}x".format(name, rate, ours / rate))
+        print("{:<34} {:>12,.0f} {:>13.2f}x {:>13.2f}x".format(name, rate, ours / rate, layer / rate))
     print()
     print("memory per idle (paused) component, {:,} components".format(idle))
     sizes = {name: inSubprocess("idle", name, idle) for name in IDLE}
-    print("{:<28} {:>12} {:>14}".format("framework", "bytes", "ours / this"))
+    print("{:<34} {:>12} {:>14}".format("framework", "bytes", "ours / this"))
     for name, size in sizes.items():
-        print("{:<28} {:>12,.0f} {:>13.2f}x".format(name, size, sizes["kamaelia_twisted"] / size))
+        print("{:<34} {:>12,.0f} {:>13.2f}x".format(name, size, sizes["kamaelia_twisted"] / size))
 
 
 def main():
