@@ -385,6 +385,7 @@ class ProtocolComponent(Component):
         return self.dataReady("inbox") and not self.transport.readingPaused and self._accepting()
 
     def _feed(self):
+        # One message a step: what it parses reaches the receiver before the next is parsed.
         if self._reading():
             self.protocol.dataReceived(self.recv("inbox"))
 
