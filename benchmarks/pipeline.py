@@ -1,19 +1,23 @@
 """
 Message throughput of a 5-stage relay, and memory per idle component.
 
-The same workload runs on kamaelia_twisted's scheduler, Kamaelia's Axon,
-asyncio queues and Twisted's DeferredQueue, each in a fresh subprocess:
-a source sending 64 messages per yield, three relays doing
-C{while self.dataReady(): self.send(self.recv())}, and a counting sink.
-Then 100,000 paused components are made on kamaelia_twisted and on Axon and
-the memory each costs is measured with tracemalloc.
+The same workload runs on kamaelia_twisted's scheduler, its Axon layer
+(L{kamaelia_twisted.axon}), Kamaelia's Axon, asyncio queues and Twisted's
+DeferredQueue, each in a fresh subprocess: a source sending 64 messages per
+yield, three relays doing C{while self.dataReady(): self.send(self.recv())}
+(on the Axon layer also C{for msg in self.Inbox(): self.send(msg)}), and a
+counting sink; the median of C{--repeat} runs is kept. Then 100,000 paused
+components are made on kamaelia_twisted and on Axon and the memory each
+costs is measured with tracemalloc.
 
-    python benchmarks/pipeline.py [--messages 200000] [--idle 100000]
+    python benchmarks/pipeline.py [--messages 200000] [--idle 100000] [--repeat 3]
 """
 
 import argparse
 import asyncio
 import json
+import os
+import statistics
 import subprocess
 import sys
 import time
@@ -22,10 +26,13 @@ import tracemalloc
 BURST = 64
 
 
-def relayClasses(base):
+def relayClasses(base, style="dataReady"):
     """
     Return (Source, Relay, Sink) written against C{base}, a component class
-    with Kamaelia's API (kamaelia_twisted's Component or Axon's component).
+    with Kamaelia's API (kamaelia_twisted's Component or Axon's component),
+    the relays in C{style}: C{"dataReady"}
+    (C{while self.dataReady(): self.send(self.recv())}) or C{"Inbox"}
+    (C{for msg in self.Inbox(): self.send(msg)}, Axon's iterator).
     """
 
     class Source(base):
@@ -45,6 +52,13 @@ def relayClasses(base):
                     self.send(self.recv("inbox"), "outbox")
                 yield 1
 
+    class InboxRelay(base):
+        def main(self):
+            while not self.done[0]:
+                for msg in self.Inbox("inbox"):
+                    self.send(msg, "outbox")
+                yield 1
+
     class Sink(base):
         def main(self):
             count = 0
@@ -55,7 +69,7 @@ def relayClasses(base):
                 yield 1
             self.done[0] = True
 
-    return Source, Relay, Sink
+    return Source, Relay if style == "dataReady" else InboxRelay, Sink
 
 
 def chain(classes, total, link):
@@ -80,16 +94,27 @@ def runOurs(total):
     return time.perf_counter() - start
 
 
-def runAxon(total):
+def runAxon(total, style="dataReady"):
     from Axon.Component import component
     from Axon.Scheduler import scheduler
 
-    stages = chain(relayClasses(component), total, lambda a, b: a.link((a, "outbox"), (b, "inbox")))
+    stages = chain(relayClasses(component, style), total, lambda a, b: a.link((a, "outbox"), (b, "inbox")))
     for stage in stages:
         stage.activate()
     start = time.perf_counter()
     scheduler.run.runThreads()
     return time.perf_counter() - start
+
+
+def runLayer(total, style):
+    """
+    The relay on kamaelia_twisted's Axon layer (C{import Axon} resolving to
+    L{kamaelia_twisted.axon}), its relays in C{style}.
+    """
+    from kamaelia_twisted.axon import install
+
+    install()
+    return runAxon(total, style)
 
 
 def runAsyncio(total, style="await"):
@@ -205,6 +230,8 @@ def _perComponent(count, make, settle):
 
 PEERS = {
     "kamaelia_twisted": runOurs,
+    "kamaelia_twisted.axon, Inbox": lambda total: runLayer(total, "Inbox"),
+    "kamaelia_twisted.axon, dataReady": lambda total: runLayer(total, "dataReady"),
     "Axon": runAxon,
     "asyncio.Queue": runAsyncio,
     "asyncio.Queue, put_nowait": lambda total: runAsyncio(total, "nowait"),
@@ -222,25 +249,31 @@ def inSubprocess(kind, name, amount):
     return json.loads(out.strip().splitlines()[-1])
 
 
-def report(messages, idle):
-    print("5-stage relay, {:,} messages, {} per source yield".format(messages, BURST))
-    rates = {name: messages / inSubprocess("relay", name, messages) for name in PEERS}
-    ours = rates["kamaelia_twisted"]
-    print("{:<28} {:>12} {:>14}".format("scheduler", "msg/s", "ours / this"))
+def report(messages, idle, repeat):
+    print("load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+    print("5-stage relay, {:,} messages, {} per source yield, median of {} runs".format(messages, BURST, repeat))
+    times = {name: [] for name in PEERS}
+    for _ in range(repeat):
+        for name in PEERS:
+            times[name].append(inSubprocess("relay", name, messages))
+    rates = {name: messages / statistics.median(runs) for name, runs in times.items()}
+    ours, layer = rates["kamaelia_twisted"], rates["kamaelia_twisted.axon, Inbox"]
+    print("{:<34} {:>12} {:>14} {:>14}".format("scheduler", "msg/s", "ours / this", "Inbox / this"))
     for name, rate in rates.items():
-        print("{:<28} {:>12,.0f} {:>13.2f}x".format(name, rate, ours / rate))
+        print("{:<34} {:>12,.0f} {:>13.2f}x {:>13.2f}x".format(name, rate, ours / rate, layer / rate))
     print()
     print("memory per idle (paused) component, {:,} components".format(idle))
     sizes = {name: inSubprocess("idle", name, idle) for name in IDLE}
-    print("{:<28} {:>12} {:>14}".format("framework", "bytes", "ours / this"))
+    print("{:<34} {:>12} {:>14}".format("framework", "bytes", "ours / this"))
     for name, size in sizes.items():
-        print("{:<28} {:>12,.0f} {:>13.2f}x".format(name, size, sizes["kamaelia_twisted"] / size))
+        print("{:<34} {:>12,.0f} {:>13.2f}x".format(name, size, sizes["kamaelia_twisted"] / size))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--messages", type=int, default=200000)
     parser.add_argument("--idle", type=int, default=100000)
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -248,7 +281,7 @@ def main():
         table = PEERS if kind == "relay" else IDLE
         print(json.dumps(table[name](int(amount))))
     else:
-        report(args.messages, args.idle)
+        report(args.messages, args.idle, args.repeat)
 
 
 if __name__ == "__main__":

@@ -13,10 +13,14 @@ loopback, L{ComponentFactory}) in the same run, on the same reactor:
   - bulk echo: a client writes a block of bytes to Twisted's C{Echo} and reads
     it all back, plain and in a C{ProtocolComponent} per connection.
 
-    python benchmarks/protocols.py [--lines 200000] [--trips 5000] [--megabytes 32]
+Each pair runs C{--repeat} times, in turn, and the median of each is kept.
+
+    python benchmarks/protocols.py [--lines 200000] [--trips 5000] [--megabytes 32] [--repeat 5]
 """
 
 import argparse
+import os
+import statistics
 import time
 
 from twisted.internet import defer, task
@@ -157,24 +161,41 @@ def table(title, unit, rows):
 
 
 @defer.inlineCallbacks
+def medians(repeat, *runs):
+    """
+    Call each of C{runs} (returning a Deferred of seconds) C{repeat} times,
+    in turn, and return the median seconds of each.
+    """
+    times = [[] for _ in runs]
+    for _ in range(repeat):
+        for run, taken in zip(runs, times):
+            taken.append((yield run()))
+    return [statistics.median(taken) for taken in times]
+
+
+@defer.inlineCallbacks
 def main(reactor, options):
+    print("load average {:.2f} {:.2f} {:.2f}; median of {} runs\n".format(*os.getloadavg(), options.repeat))
     pieces = chunks(options.lines)
-    plain = parsePlain(pieces, options.lines)
-    ours = yield parseInGraph(pieces, options.lines)
+    plain, ours = yield medians(options.repeat, lambda: defer.succeed(parsePlain(pieces, options.lines)),
+                                lambda: parseInGraph(pieces, options.lines))
     table("parsing {:,} lines in 64 KiB chunks".format(options.lines), "lines/s", [
         ("LineReceiver on StringTransport", options.lines / plain),
         ("ProtocolComponent(LineReceiver)", options.lines / ours)])
 
-    plain = yield overLoopback(reactor, Factory.forProtocol(LineEcho), PingPong(options.trips))
-    ours = yield overLoopback(reactor, ComponentFactory(lambda: ProtocolComponent(LineEcho)),
-                              PingPong(options.trips))
+    plain, ours = yield medians(
+        options.repeat,
+        lambda: overLoopback(reactor, Factory.forProtocol(LineEcho), PingPong(options.trips)),
+        lambda: overLoopback(reactor, ComponentFactory(lambda: ProtocolComponent(LineEcho)), PingPong(options.trips)))
     table("{:,} sequential line round trips over loopback".format(options.trips), "trips/s", [
         ("Twisted Factory(LineEcho)", options.trips / plain),
         ("ComponentFactory(ProtocolComponent)", options.trips / ours)])
 
     size = options.megabytes * 2 ** 20
-    plain = yield overLoopback(reactor, Factory.forProtocol(Echo), Bulk(size))
-    ours = yield overLoopback(reactor, ComponentFactory(lambda: ProtocolComponent(Echo)), Bulk(size))
+    plain, ours = yield medians(
+        options.repeat,
+        lambda: overLoopback(reactor, Factory.forProtocol(Echo), Bulk(size)),
+        lambda: overLoopback(reactor, ComponentFactory(lambda: ProtocolComponent(Echo)), Bulk(size)))
     table("echoing {} MiB over loopback".format(options.megabytes), "MiB/s", [
         ("Twisted Factory(Echo)", options.megabytes / plain),
         ("ComponentFactory(ProtocolComponent)", options.megabytes / ours)])
@@ -185,4 +206,5 @@ if __name__ == "__main__":
     parser.add_argument("--lines", type=int, default=200000)
     parser.add_argument("--trips", type=int, default=5000)
     parser.add_argument("--megabytes", type=int, default=32)
+    parser.add_argument("--repeat", type=int, default=5)
     task.react(main, [parser.parse_args()])

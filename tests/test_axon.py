@@ -112,6 +112,44 @@ class ComponentTests(unittest.TestCase):
         a.send(2)
         self.assertEqual((len(a.outboxes["outbox"]), a.outboxes["outbox"].local_len()), (2, 0))
 
+    def test_inboxTakesArrivals(self):
+        """
+        Inbox() takes what waits and what arrives while the loop runs, in order.
+        """
+        c, seen = component(), []
+        c.link((c, "outbox"), (c, "inbox"))
+        for message in (1, 2, 3):
+            c._deliver(message)
+        for message in c.Inbox("inbox"):
+            seen.append(message)
+            if message < 10:
+                c.send(message + 10, "outbox")
+        self.assertEqual((seen, c.dataReady("inbox")), ([1, 2, 3, 11, 12, 13], 0))
+
+    def test_inboxBreakLeavesTheRest(self):
+        """
+        What a loop over Inbox() does not reach stays in the box.
+        """
+        c = component()
+        for message in (1, 2, 3, 4):
+            c._deliver(message)
+        for message in c.Inbox("inbox"):
+            if message == 2:
+                break
+        self.assertEqual([c.recv("inbox"), c.recv("inbox"), c.dataReady("inbox")], [3, 4, 0])
+
+    def test_inboxMakesRoom(self):
+        """
+        Taking from a box at its capacity with Inbox() releases a sender waiting for space.
+        """
+        a, b, released = component(), component(), []
+        a.link((a, "outbox"), (b, "inbox"))
+        b.inboxes["inbox"].setCapacity(4)
+        for message in range(4):
+            a.send(message, "outbox")
+        a.outboxes["outbox"].whenSpace().addCallback(released.append)
+        self.assertEqual((list(b.Inbox("inbox")), released), ([0, 1, 2, 3], [None]))
+
     def test_pipewidth(self):
         from Axon.AxonExceptions import noSpaceInBox
         a, b = component(), component()

@@ -462,6 +462,114 @@ class SchedulerTests(unittest.TestCase):
         self.assertEqual(order, [("a", 0), ("b", 0), ("a", 1), ("b", 1), ("a", 2), ("b", 2)])
 
 
+class _Turns:
+    """
+    A reactor whose turns a test runs one at a time (L{turn}): it only
+    keeps the calls asked of it.
+    """
+
+    def __init__(self):
+        self.calls = []
+
+    def callLater(self, delay, f):
+        call = _Call(self, f)
+        self.calls.append(call)
+        return call
+
+    def turn(self):
+        calls, self.calls = self.calls, []
+        for call in calls:
+            call.f()
+
+
+class _Call:
+    def __init__(self, reactor, f):
+        self.reactor, self.f = reactor, f
+
+    def cancel(self):
+        self.reactor.calls.remove(self)
+
+
+class RunNowTests(unittest.TestCase):
+    """
+    L{Scheduler.runNow}, on a clock where each step of a component takes
+    4 ms of the 10 ms slice.
+    """
+
+    def setUp(self):
+        from kamaelia_twisted.core import scheduler
+
+        self.now = 0.0
+        self.patch(scheduler, "perf_counter", lambda: self.now)
+        self.reactor = _Turns()
+        self.scheduler = scheduler.Scheduler(self.reactor)
+        self.steps = []
+
+    def start(self, component):
+        component._scheduler, component._gen = self.scheduler, component.main()
+        self.scheduler.schedule(component)
+
+    def stepper(self, label, steps):
+        """
+        Start a component that takes C{steps} steps, then sleeps.
+        """
+        test = self
+
+        class Stepper(Component):
+            def main(self):
+                for _ in range(steps):
+                    test.steps.append(label)
+                    test.now += 0.004
+                    yield 1
+                self.pause()
+                yield 1
+
+        self.start(Stepper())
+
+    def test_runsWhatIsRunnable(self):
+        """
+        It steps the runnable components at once; when none is left, the
+        slice asked of the reactor is cancelled.
+        """
+        self.stepper("a", 2)
+        self.scheduler.runNow()
+        self.assertEqual((self.steps, self.reactor.calls), (["a", "a"], []))
+
+    def test_busyComponentGetsOneSlicePerTurn(self):
+        """
+        While a component stays runnable, slices run at once get one slice's
+        time between two turns of the reactor, in all.
+        """
+        self.stepper("busy", 100)
+        self.scheduler.runNow()
+        self.scheduler.runNow()
+        self.assertEqual(len(self.steps), 3)  # 12 ms > 10 ms: the slice ends
+        self.reactor.turn()
+        self.assertEqual(len(self.steps), 6)
+        self.scheduler.runNow()
+        self.scheduler.runNow()
+        self.assertEqual((len(self.steps), len(self.reactor.calls)), (9, 1))
+
+    def test_notInsideASlice(self):
+        """
+        Called during a step, it does nothing: components run in turn.
+        """
+        test, runNow = self, self.scheduler.runNow
+
+        class Caller(Component):
+            def main(self):
+                test.steps.append("caller")
+                runNow()
+                test.steps.append("caller done")
+                self.pause()
+                yield 1
+
+        self.start(Caller())
+        self.stepper("a", 2)
+        self.reactor.turn()
+        self.assertEqual(self.steps, ["caller", "caller done", "a", "a"])
+
+
 class SpaceTests(unittest.TestCase):
     def test_pauseUntilSpaceWakesOnRoom(self):
         clock = task.Clock()

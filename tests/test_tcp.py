@@ -96,6 +96,20 @@ class Answer(Component):
         self.send(self.recv("control"), "signal")
 
 
+class LateAnswer(Answer):
+    """
+    An L{Answer} that starts taking its input once C{ready} has fired.
+    """
+
+    def __init__(self, **attributes):
+        Answer.__init__(self, **attributes)
+        self.ready = defer.Deferred()
+
+    def main(self):
+        yield self.ready
+        yield from Answer.main(self)
+
+
 @implementer(IHalfCloseableDescriptor)
 class HalfCloseableTransport(StringTransport):
     """
@@ -416,7 +430,7 @@ class ServerHalfCloseTests(unittest.TestCase):
         and the connection closes once it has ended and its output is written.
         """
         clock = Clock()
-        handler = Answer(reactor=clock)
+        handler = LateAnswer(reactor=clock)
         protocol = ComponentProtocol(handler, reactor=clock, inboxSize=1)
         transport = StringTransport()
         protocol.makeConnection(transport)
@@ -424,11 +438,33 @@ class ServerHalfCloseTests(unittest.TestCase):
         protocol.dataReceived(b"closed")
         self.assertEqual(transport.producerState, "paused")
         protocol.readConnectionLost()
+        handler.ready.callback(None)
         for _ in range(4):
             clock.advance(0)
         self.assertEqual(transport.value(), b"HALF CLOSED")
         self.assertTrue(transport.disconnecting)
         self.assertTrue(handler.isDone())
+        protocol.connectionLost(Failure(ConnectionDone()))
+        clock.advance(0)
+        return protocol.whenDone()
+
+
+class SameTurnTests(unittest.TestCase):
+    def test_dataHandledInTheTurnItArrives(self):
+        """
+        Data a connection receives is handled by its handler, and the answer
+        written, before the reactor's next turn, as a protocol's
+        dataReceived would; nothing is left for that turn to do.
+        """
+        clock = Clock()
+        protocol = ComponentProtocol(Relay(reactor=clock), reactor=clock)
+        transport = StringTransport()
+        protocol.makeConnection(transport)
+        clock.advance(0)  # both components start, then sleep
+        protocol.dataReceived(b"ping")
+        self.assertEqual((transport.value(), clock.getDelayedCalls()), (b"ping", []))
+        protocol.shutdown()
+        clock.advance(0)
         protocol.connectionLost(Failure(ConnectionDone()))
         clock.advance(0)
         return protocol.whenDone()

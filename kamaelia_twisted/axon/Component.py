@@ -34,12 +34,17 @@ C{link} takes Axon's C{pipewidth} and C{synchronous}; a paused component
 also wakes when a bounded receiver it fills makes room.
 """
 
+from collections import deque
+from itertools import chain, repeat
+
 from .Ipc import newComponent, producerFinished, shutdown, shutdownMicroprocess, WaitComplete
 from .Linkage import linkage
 from .Microprocess import microprocess
 from .Postoffice import postoffice
 from .Scheduler import scheduler
 from .util import removeAll
+
+_popleft = deque.popleft
 
 __all__ = ["component", "scheduler", "linkage", "newComponent", "producerFinished", "shutdown",
            "shutdownMicroprocess", "WaitComplete"]
@@ -119,10 +124,20 @@ class component(microprocess):
 
     def Inbox(self, boxname="inbox"):
         """
-        Iterate over (taking) the messages waiting in C{boxname}.
+        Iterate over (taking) the messages waiting in C{boxname}, including
+        those that arrive while it runs; what a loop leaves when it breaks
+        stays in the box.
         """
-        messages, recv = self.inboxes[boxname].messages, self.recv
-        while messages:
+        box = self.inboxes[boxname]
+        waiting = len(box.messages)
+        if waiting > 1 and box.size is None and box.capacity is None:
+            # No sender waits for space in an unbounded box: take those waiting without a call each.
+            return chain(map(_popleft, repeat(box.messages, waiting)), self._takeEach(box, boxname))
+        return self._takeEach(box, boxname)
+
+    def _takeEach(self, box, boxname):
+        recv = self.recv
+        while box.messages:
             yield recv(boxname)
 
     def pause(self):

@@ -6,6 +6,8 @@ the scheduler asks the reactor for one C{callLater(0)}; each call steps
 runnable components for at most L{Scheduler.sliceSeconds} and, if any are
 still runnable, asks for another, so I/O and timers run between slices. With
 nothing runnable it asks for nothing, and the process sleeps in the reactor.
+Data received can be handled in the reactor turn it arrives in
+(L{Scheduler.runNow}).
 Each reactor has one, in its L{Runtime<kamaelia_twisted.core.runtime.Runtime>}.
 
     >>> from kamaelia_twisted.core.scheduler import Scheduler
@@ -41,6 +43,8 @@ class Scheduler:
         self._reactor = weakref.ref(reactor)
         self._queue = deque()
         self._call = None
+        self._running = False
+        self._immediateLeft = self.sliceSeconds
 
     @property
     def reactor(self):
@@ -64,15 +68,49 @@ class Scheduler:
         if self._call is None:
             self._call = self.reactor.callLater(0, self._runSlice)
 
+    def runNow(self):
+        """
+        Run a slice now rather than in the reactor's next turn: for an I/O
+        callback that has just woken components (data received), so that
+        they handle it in the turn it arrived, as a protocol's
+        C{dataReceived} would. Inside a slice it does nothing.
+
+        While components stay runnable, such slices run for at most
+        L{sliceSeconds} in all between two of the reactor's turns, so a
+        component that never sleeps delays timers and I/O by at most two
+        slices.
+        """
+        if self._running or not self._queue or self._immediateLeft <= 0:
+            return
+        elapsed = self._run(self._immediateLeft)
+        # Once nobody waits to run, no one is kept waiting by such slices.
+        self._immediateLeft = self._immediateLeft - elapsed if self._queue else self.sliceSeconds
+
     def _runSlice(self):
         self._call = None
+        self._immediateLeft = self.sliceSeconds  # a new turn of the reactor
+        self._run(self.sliceSeconds)
+
+    def _run(self, seconds):
+        """
+        Step runnable components, in turn, for about C{seconds}; return the
+        seconds taken.
+        """
         queue = self._queue
-        deadline = perf_counter() + self.sliceSeconds
+        start = perf_counter()
+        deadline = start + seconds
+        self._running = True
         try:
             while queue:
                 queue.popleft()._step()
                 if perf_counter() > deadline:
                     break
         finally:
-            if queue and self._call is None:
+            self._running = False
+            if not queue:
+                if self._call is not None:
+                    self._call.cancel()
+                    self._call = None
+            elif self._call is None:
                 self._call = self.reactor.callLater(0, self._runSlice)
+        return perf_counter() - start

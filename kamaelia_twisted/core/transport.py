@@ -95,9 +95,16 @@ class TransportComponent(Component):
 
     def dataReceived(self, data):
         """
-        Deliver C{data} received on C{outbox}.
+        Deliver C{data} received on C{outbox}; the components it wakes run at
+        once (L{Scheduler.runNow<kamaelia_twisted.core.scheduler.Scheduler.runNow>}),
+        in the reactor turn it arrived in.
         """
         self._inflow.deliver(data)
+        try:
+            runNow = self._scheduler.runNow
+        except AttributeError:  # not activated yet: its first slice will handle the data
+            return
+        runNow()
 
     def readConnectionLost(self):
         """

@@ -278,9 +278,14 @@ class ProtocolComponent(Component):
             return
         original = self._method(name, "parsedMethod")
         passOn = getattr(type(self.protocol), name, None) not in _STUBS
+        parsed, pending = self.outboxes["parsed"], self._pending
 
         def tap(unit, *rest):
-            self._emit(unit, "parsed")
+            dest = parsed.destination
+            if dest.plain and not pending:  # Component.send's common case, inlined: one call per unit
+                dest.messages.append(unit)
+            else:
+                self._emit(unit, "parsed")
             if passOn:
                 return original(unit, *rest)
 
@@ -380,7 +385,8 @@ class ProtocolComponent(Component):
         return self.dataReady("inbox") and not self.transport.readingPaused and self._accepting()
 
     def _feed(self):
-        while self._reading():
+        # One message a step: what it parses reaches the receiver before the next is parsed.
+        if self._reading():
             self.protocol.dataReceived(self.recv("inbox"))
 
     def _sendUnits(self):
