@@ -686,6 +686,25 @@ class StopTests(unittest.TestCase):
         d2 = task.deferLater(reactor, 0, lambda: None).addCallback(stopThenFire)
         return defer.gatherResults([d, d2])
 
+    def test_stopCancelsWhatItWaitsOn(self):
+        """
+        stop() cancels the Deferred the component waits on, so the timer
+        behind it does not outlive the component.
+        """
+        clock = task.Clock()
+
+        class Sleeper(Component):
+            def main(self):
+                yield task.deferLater(clock, 10)
+
+        sleeper = Sleeper(reactor=clock).activate()
+        clock.advance(0)
+        self.assertEqual(len(clock.getDelayedCalls()), 1)
+        d = self.assertFailure(sleeper.whenDone(), ComponentStopped)
+        sleeper.stop()
+        self.assertEqual(clock.getDelayedCalls(), [])
+        return d
+
     def test_stopAfterEndDoesNothing(self):
         c = Component().activate()
 

@@ -66,8 +66,8 @@ class Component:
     # The core's own state in slots, the attributes of subclasses and of
     # keywords in __dict__: an idle component costs little memory.
     __slots__ = ("name", "inboxes", "outboxes", "_reactor", "_scheduler", "_state", "_gen",
-                 "_paused", "_sleeping", "_resume", "_throw", "_parent", "_children", "_links",
-                 "_doneNotifier", "__dict__", "__weakref__")
+                 "_paused", "_sleeping", "_resume", "_throw", "_awaiting", "_parent", "_children",
+                 "_links", "_doneNotifier", "__dict__", "__weakref__")
 
     def __init__(self, reactor=None, **attributes):
         """
@@ -87,7 +87,7 @@ class Component:
         self.outboxes = {name: Box(self, name) for name in self.Outboxes}
         self._reactor = reactor
         self._state = _INITIAL
-        self._gen = self._resume = self._throw = self._parent = self._doneNotifier = None
+        self._gen = self._resume = self._throw = self._awaiting = self._parent = self._doneNotifier = None
         self._paused = self._sleeping = False
         self._children = self._links = ()
 
@@ -304,15 +304,18 @@ class Component:
         End the component now, for one that ignores shutdown messages: its
         generator is closed (its C{finally} blocks run) and it ends as failed
         with L{ComponentStopped}, so L{whenDone} errbacks and C{signal} gets
-        an L{errorOccurred}; a one-line warning is logged. Call it from
+        an L{errorOccurred}; a one-line warning is logged. A Deferred it
+        was waiting on is cancelled. Call it from
         outside the component; nothing happens if it has already ended.
         """
         if self._state is _DONE:
             return
-        gen = self._gen
+        gen, awaiting = self._gen, self._awaiting
         self._gen = None
         if gen is not None:
             gen.close()
+        if awaiting is not None:
+            awaiting.cancel()  # as inlineCallbacks does: a timer or request it waits on ends too
         stopped = ComponentStopped("{} was stopped".format(self.name))
         _markLogged(stopped)
         self.log.warn("{name} was stopped", name=self.name)
@@ -376,6 +379,7 @@ class Component:
             self._finish(Failure())
             return
         if isinstance(value, Deferred):
+            self._awaiting = value
             value.addCallbacks(self._resumeWith, self._resumeWithFailure)
         elif self._paused:
             self._sleeping = True
@@ -383,12 +387,14 @@ class Component:
             self._scheduler.schedule(self)
 
     def _resumeWith(self, result):
-        self._resume = result
-        self._scheduler.schedule(self)
+        self._resume, self._awaiting = result, None
+        if self._gen is not None:  # else stopped while it waited
+            self._scheduler.schedule(self)
 
     def _resumeWithFailure(self, failure):
-        self._throw = failure
-        self._scheduler.schedule(self)
+        self._throw, self._awaiting = failure, None
+        if self._gen is not None:
+            self._scheduler.schedule(self)
 
     def _finish(self, result):
         self._state = _DONE
