@@ -104,8 +104,9 @@ class ReactorSelector(Component):
     Kamaelia's selector thread polls while its scheduler runs. Sockets are
     then served in small reads as they become ready rather than in bursts
     of a slice's worth of data. Once nothing else waits for a step it
-    sleeps, handing the requests only its poller watched to the reactor,
-    which wakes it no more: an idle selector costs nothing.
+    sleeps, handing the requests the reactor does not watch yet to it (a
+    request is given to the poller or the reactor only when the one or the
+    other is about to look): an idle selector costs nothing.
 
     Like C{select()}, this is level-triggered, at most once per poll: a
     notified request has left the pollers, so a component that asks again
@@ -164,7 +165,8 @@ class ReactorSelector(Component):
         self._poller = _newPoller()
         self._polling = {}  # descriptor: the _Watch the poller watches it for
         self._polled = 0
-        self._fresh = {}  # the _Watches polled and not yet handed to the reactor
+        # The _Watches with requests not yet given to the poller, to the reactor:
+        self._unpolled, self._fresh = {}, {}
 
     def trackedBy(self, tracker):
         """
@@ -246,14 +248,7 @@ class ReactorSelector(Component):
         if watch.replies[kind] is not None:
             return  # the first request is the one listened to, as in Kamaelia
         watch.replies[kind] = reply
-        if self._pollFor(watch):
-            self._fresh[watch] = None
-            return
-        try:
-            self._handOverOne(watch, kind)
-        except (OSError, ValueError) as error:
-            self._withdraw(selectable, kind)
-            self._refuse(kind, selectable, client, boxname, error)
+        self._unpolled[watch] = self._fresh[watch] = None
 
     def _refuse(self, kind, selectable, client, boxname, error):
         self.log.error(
@@ -274,9 +269,11 @@ class ReactorSelector(Component):
         elif kind == WRITE and watch.inReactor[WRITE]:
             self.reactor.removeWriter(watch)
         watch.inReactor[kind] = False
-        self._pollFor(watch)
+        if watch.events:
+            self._pollFor(watch)
         if watch.replies == [None, None, None]:
             del self._watches[selectable]
+            self._unpolled.pop(watch, None)
             self._fresh.pop(watch, None)
             watch.close()
 
@@ -302,23 +299,21 @@ class ReactorSelector(Component):
 
     def _pollFor(self, watch):
         """
-        Make the poller watch C{watch} for what is pending on it.
-
-        @return: whether the poller can watch it (epoll refuses regular
-            files, which only the reactor then watches).
+        Make the poller watch C{watch} for what is pending on it, if it can
+        (epoll refuses regular files, which only the reactor then watches).
         """
-        if self._poller is None or not watch.pollable:
-            return False
+        if not watch.pollable:
+            return
         events = ((_POLLIN if watch.replies[READ] is not None else 0)
                   | (_POLLOUT if watch.replies[WRITE] is not None else 0))
         if events == watch.events:
-            return True
+            return
         if not watch.events:
             try:
                 self._poller.register(watch.fd, events)
             except OSError:
                 watch.pollable = False
-                return False
+                return
             self._polling[watch.fd] = watch
         elif events:
             self._poller.modify(watch.fd, events)
@@ -326,17 +321,21 @@ class ReactorSelector(Component):
             self._poller.unregister(watch.fd)
             del self._polling[watch.fd]
         watch.events = events
-        return True
 
     def _handOver(self):
         """
-        Give the reactor the requests only the poller watches, before this
+        Give the reactor the requests it does not watch yet, before this
         selector sleeps.
         """
         fresh, self._fresh = self._fresh, {}
         for watch in fresh:
             for kind in (READ, WRITE):
-                self._handOverOne(watch, kind)
+                try:
+                    self._handOverOne(watch, kind)
+                except (OSError, ValueError) as error:
+                    reply = watch.replies[kind]
+                    self._withdraw(watch.selectable, kind)
+                    self._refuse(kind, watch.selectable, reply.owner, reply.name, error)
 
     def _handOverOne(self, watch, kind):
         if watch.replies[kind] is None or watch.inReactor[kind]:
@@ -352,6 +351,9 @@ class ReactorSelector(Component):
         Notify the requests whose descriptors are ready now.
         """
         self._polled = self.reactor.seconds()
+        unpolled, self._unpolled = self._unpolled, {}
+        for watch in unpolled:
+            self._pollFor(watch)
         polling = self._polling
         for fd, events in self._poller.poll(0):
             watch = polling.get(fd)
