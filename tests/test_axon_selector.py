@@ -547,6 +547,34 @@ class PollingTests(unittest.TestCase):
         self.reactor.advance(self.selector.pollInterval)
         self.assertEqual(len(box), 2)
 
+    def test_refusedByTheReactor(self):
+        """
+        A request the reactor refuses when the selector hands it over (as a
+        select() reactor refuses descriptors beyond its limit) is dropped
+        with an error in the log naming the client, and its duplicate
+        descriptor is closed.
+        """
+        errors = []
+
+        def observe(event):
+            if event.get("log_level") is not None and event["log_level"].name == "error":
+                errors.append(event)
+
+        def refuse(reader):
+            raise ValueError("too many descriptors")
+
+        globalLogPublisher.addObserver(observe)
+        self.addCleanup(globalLogPublisher.removeObserver, observe)
+        self.reactor.addReader = refuse
+        descriptors = len(openDescriptors())
+        self.askToRead()
+        self.reactor.advance(0)
+        self.assertEqual(len(errors), 1)
+        self.assertIs(errors[0]["client"], self.client)
+        self.assertEqual(errors[0]["boxname"], "readReady")
+        self.assertEqual(self.selector.watching(), [])
+        self.assertEqual(len(openDescriptors()), descriptors)
+
 
 class PollingSelectorsTests(SelectorTestCase):
     """
