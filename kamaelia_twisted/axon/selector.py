@@ -342,7 +342,7 @@ class ReactorSelector(Component):
             return
         if kind == READ:
             self.reactor.addReader(watch)
-        elif kind == WRITE:
+        else:
             self.reactor.addWriter(watch)
         watch.inReactor[kind] = True
 
