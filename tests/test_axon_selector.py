@@ -8,14 +8,17 @@ components on it.
 """
 
 import os
+import select
 import socket
 
 from twisted.internet import defer, reactor
 from twisted.internet.task import deferLater
+from twisted.internet.testing import MemoryReactorClock
 from twisted.logger import globalLogPublisher
 from twisted.trial import unittest
 
 from kamaelia_twisted import Component, shutdownMicroprocess
+from kamaelia_twisted.core.runtime import Runtime
 from kamaelia_twisted.axon.selector import ReactorSelector, _Watch, register
 
 
@@ -409,7 +412,8 @@ class EndingTests(SelectorTestCase):
         yield self.selector.whenDone()
         self.assertReactorRestored()
         self.assertEqual(self.selector.watching(), [])
-        self.assertEqual(len(openDescriptors()), descriptors - 4)
+        # The four duplicates, and the selector's epoll object.
+        self.assertEqual(len(openDescriptors()), descriptors - 4 - hasattr(select, "epoll"))
 
     @defer.inlineCallbacks
     def test_registerWithTracker(self):
@@ -459,3 +463,138 @@ class EndingTests(SelectorTestCase):
         yield successor.whenDone()
         self.assertEqual(tracker.services, {})
         self.assertReactorRestored()
+
+
+class Busy(Component):
+    """
+    Takes C{steps} steps without sleeping, noting at each how many messages
+    C{box} holds.
+    """
+
+    def __init__(self, box, steps, reactor=None):
+        Component.__init__(self, reactor=reactor)
+        self.box, self.steps, self.seen = box, steps, []
+
+    def main(self):
+        for _ in range(self.steps):
+            self.seen.append(len(self.box))
+            yield 1
+
+
+class PollingTests(unittest.TestCase):
+    """
+    While other components keep the scheduler busy, the selector polls its
+    descriptors itself between their steps. A L{MemoryReactorClock} never
+    reports a descriptor ready: a notification can only come from there.
+    """
+
+    def setUp(self):
+        self.reactor = MemoryReactorClock()
+        self.selector = ReactorSelector(reactor=self.reactor).activate()
+        self.client = Client(reactor=self.reactor)
+        a, b = socket.socketpair()
+        for s in (a, b):
+            s.setblocking(False)
+            self.addCleanup(s.close)
+        self.mine, self.peer = a, b
+        self.addCleanup(self.stopSelector)
+
+    def stopSelector(self):
+        self.selector.inboxes["control"].deliver(shutdownMicroprocess())
+        self.reactor.advance(0)
+        self.assertTrue(self.selector.isDone())
+        self.assertEqual((self.reactor.getReaders(), self.reactor.getWriters()), ([], []))
+
+    def askToRead(self):
+        self.selector.inboxes["notify"].deliver(newReader(self.client, ((self.client, "readReady"), self.mine)))
+
+    def test_notifiedBetweenBusySteps(self):
+        """
+        A socket that becomes readable while another component keeps the
+        scheduler busy is notified between that component's steps, and the
+        reactor is never asked to watch it.
+        """
+        box = self.client.inboxes["readReady"]
+        busy = Busy(box, 20, reactor=self.reactor).activate()
+        self.askToRead()
+        self.peer.send(b"x")
+        self.reactor.advance(1)
+        self.assertTrue(busy.isDone())
+        self.assertEqual(list(box), [self.mine])
+        self.assertEqual(busy.seen[-1], 1)
+        self.assertEqual(self.selector.watching(), [])
+        self.assertEqual(self.reactor.getReaders(), [])
+
+    def test_pollsAtMostEveryInterval(self):
+        """
+        A client asking again on each notification without reading is told
+        once per L{ReactorSelector.pollInterval}, however many steps others
+        take; once nothing else waits for a step, the selector sleeps and
+        hands its pending request to the reactor; woken by a request, it
+        polls again while others are busy.
+        """
+        box = self.client.inboxes["readReady"]
+        box.setAlarm(self.askToRead)
+        self.peer.send(b"never read")
+        Busy(box, 50, reactor=self.reactor).activate()
+        self.askToRead()
+        self.reactor.advance(1)
+        self.assertEqual(len(box), 1)
+        [watch] = self.reactor.getReaders()
+        self.assertIsInstance(watch, _Watch)
+        Busy(box, 50, reactor=self.reactor).activate()
+        self.askToRead()  # a request already pending: it only wakes the selector
+        self.reactor.advance(self.selector.pollInterval)
+        self.assertEqual(len(box), 2)
+
+    def test_refusedByTheReactor(self):
+        """
+        A request the reactor refuses when the selector hands it over (as a
+        select() reactor refuses descriptors beyond its limit) is dropped
+        with an error in the log naming the client, and its duplicate
+        descriptor is closed.
+        """
+        errors = []
+
+        def observe(event):
+            if event.get("log_level") is not None and event["log_level"].name == "error":
+                errors.append(event)
+
+        def refuse(reader):
+            raise ValueError("too many descriptors")
+
+        globalLogPublisher.addObserver(observe)
+        self.addCleanup(globalLogPublisher.removeObserver, observe)
+        self.reactor.addReader = refuse
+        descriptors = len(openDescriptors())
+        self.askToRead()
+        self.reactor.advance(0)
+        self.assertEqual(len(errors), 1)
+        self.assertIs(errors[0]["client"], self.client)
+        self.assertEqual(errors[0]["boxname"], "readReady")
+        self.assertEqual(self.selector.watching(), [])
+        self.assertEqual(len(openDescriptors()), descriptors)
+
+
+class PollingSelectorsTests(SelectorTestCase):
+    """
+    Selectors that only wait for each other do not keep the scheduler busy.
+    """
+
+    @defer.inlineCallbacks
+    def test_selectorsWithPendingRequestsSleep(self):
+        """
+        Two selectors with pending requests, and nothing else to step, both
+        sleep and leave their requests to the reactor.
+        """
+        other = ReactorSelector().activate()
+        self.addCleanup(lambda: other.isDone() or other.inboxes["control"].deliver(shutdownMicroprocess()))
+        client = Client()
+        for selector in (self.selector, other):
+            mine, _ = self.socketpair()
+            selector.inboxes["notify"].deliver(newReader(client, ((client, "readReady"), mine)))
+        yield iterations(3)
+        self.assertEqual(Runtime.of(reactor).scheduler.runnable, 0)
+        self.assertEqual([len(found) for found in watched()], [2, 0])
+        other.inboxes["control"].deliver(shutdownMicroprocess())
+        yield other.whenDone()

@@ -137,14 +137,19 @@ class microprocess(Component):
                                   error=e)
                     return
                 resume = error = None
-                if isinstance(value, WaitComplete):
+                if value.__class__ is int:  # yield 1, most steps: no isinstance (Deferred's is slow)
+                    value = None
+                elif isinstance(value, WaitComplete):
                     stack.append(value.args[0])
                     continue
-                if isinstance(value, newComponent):
+                elif isinstance(value, newComponent):
                     for child in value.components():
                         child.activate()
+                    value = None
+                elif not isinstance(value, Deferred):
+                    value = None
                 try:
-                    resume = yield (value if isinstance(value, Deferred) else None)
+                    resume = yield value
                 except Exception as e:
                     error = e
         finally:

@@ -25,6 +25,7 @@ C{Selector} is never started::
 """
 
 import os
+import select
 
 from twisted.internet.interfaces import IReadDescriptor, IWriteDescriptor
 from zope.interface import implementer
@@ -35,6 +36,8 @@ from ..core.ipc import isShutdown
 from ..core.linkage import Linkage
 
 READ, WRITE, EXCEPTIONAL = 0, 1, 2
+_POLLIN, _POLLOUT = getattr(select, "POLLIN", 1), getattr(select, "POLLOUT", 4)
+_POLLERRORS = getattr(select, "POLLERR", 8) | getattr(select, "POLLHUP", 16) | getattr(select, "POLLNVAL", 32)
 _KINDS = ("reading", "writing", "exceptional conditions")
 
 # Kamaelia.IPC's requests, by class name: this module must not import Kamaelia
@@ -94,15 +97,31 @@ class ReactorSelector(Component):
     pending on it, as C{select()} reports such a descriptor ready: the
     component's own C{recv} or C{send} then finds the error.
 
-    Like C{select()}, this is level-triggered, at most once per reactor
-    iteration: a notified request has left the reactor, so a component that
-    asks again without reading is told again after the reactor's next poll,
-    never in a loop that starves other I/O.
+    While other components keep the scheduler busy, the reactor polls only
+    between the scheduler's slices (every 10 ms then), so the selector also
+    looks at its descriptors itself, with an epoll (else poll) object of its
+    own, between their steps: at most every L{pollInterval} seconds, as
+    Kamaelia's selector thread polls while its scheduler runs. Sockets are
+    then served in small reads as they become ready rather than in bursts
+    of a slice's worth of data. Once nothing else waits for a step it
+    sleeps, handing the requests the reactor does not watch yet to it (a
+    request is given to the poller or the reactor only when the one or the
+    other is about to look): an idle selector costs nothing.
 
-    The reactor watches a duplicate of each descriptor, closed once no request
+    Like C{select()}, this is level-triggered, at most once per poll: a
+    notified request has left the pollers, so a component that asks again
+    without reading is told again at the next poll, never in a loop that
+    starves other components or I/O.
+
+    The pollers watch a duplicate of each descriptor, closed once no request
     is pending on it: Kamaelia's components close their socket before asking
     to stop watching it, and a reactor must never be left holding a closed
     descriptor number that the system may give to the next socket.
+
+    @cvar pollInterval: the least time, in seconds, between two polls of the
+        selector's own while other components are busy: shorter serves a
+        socket in smaller reads (more wake-ups of its component), longer in
+        larger ones (more memory in flight).
 
     Differences from Kamaelia's C{Selector}: exceptional conditions (C{select()}'s
     third list: out-of-band data) are not watched, as the reactor offers no
@@ -110,8 +129,8 @@ class ReactorSelector(Component):
     reactor reports the descriptor lost. A request for a descriptor that
     cannot be watched (closed, not a descriptor) or a reply inbox that does
     not exist is refused with an error in the log, where Kamaelia's
-    C{Selector} fails on every later C{select()}. An idle selector costs
-    nothing, so it does not end after a few idle seconds as Kamaelia's does.
+    C{Selector} fails on every later C{select()}. As an idle selector costs
+    nothing, it does not end after a few idle seconds as Kamaelia's does.
 
     Ending: Axon's C{shutdown} on C{control} (what Kamaelia's C{TCPServer}
     sends when it stops) retires it as it retires Kamaelia's: it leaves the
@@ -130,6 +149,8 @@ class ReactorSelector(Component):
     }
     Outboxes = {"outbox": "Not used", "signal": "Not used"}
 
+    pollInterval = 0.002
+
     def __init__(self, reactor=None):
         """
         @param reactor: the L{IReactorFDSet<twisted.internet.interfaces.IReactorFDSet>} to watch
@@ -141,6 +162,11 @@ class ReactorSelector(Component):
         self._successor = None
         self._retiring = False
         self._ending = False
+        self._poller = _newPoller()
+        self._polling = {}  # descriptor: the _Watch the poller watches it for
+        self._polled = 0
+        # The _Watches with requests not yet given to the poller, to the reactor:
+        self._unpolled, self._fresh = {}, {}
 
     def trackedBy(self, tracker):
         """
@@ -157,6 +183,8 @@ class ReactorSelector(Component):
         return list(self._watches)
 
     def main(self):
+        runtime = self.runtime
+        scheduler, polling = runtime.scheduler, runtime.shared.setdefault(ReactorSelector, set())
         try:
             notify = self.inboxes["notify"]
             while True:
@@ -165,10 +193,20 @@ class ReactorSelector(Component):
                 self._handleControl()
                 if self._ending or (self._retiring and not self._watches):
                     break
-                self.pause()
+                if self._othersBusy(scheduler, polling):
+                    polling.add(self)
+                    if self.reactor.seconds() - self._polled >= self.pollInterval:
+                        self._poll()
+                else:
+                    polling.discard(self)
+                    self._handOver()
+                    self.pause()
                 yield 1
         finally:
+            polling.discard(self)
             self._unwatchAll()
+            if hasattr(self._poller, "close"):
+                self._poller.close()
             self._leaveTracker()
         if self._successor is not None and not self._ending:
             # Late requests from this selector's users go to its successor.
@@ -210,14 +248,7 @@ class ReactorSelector(Component):
         if watch.replies[kind] is not None:
             return  # the first request is the one listened to, as in Kamaelia
         watch.replies[kind] = reply
-        try:
-            if kind == READ:
-                self.reactor.addReader(watch)
-            elif kind == WRITE:
-                self.reactor.addWriter(watch)
-        except (OSError, ValueError) as error:
-            self._withdraw(selectable, kind)
-            self._refuse(kind, selectable, client, boxname, error)
+        self._unpolled[watch] = self._fresh[watch] = None
 
     def _refuse(self, kind, selectable, client, boxname, error):
         self.log.error(
@@ -233,12 +264,17 @@ class ReactorSelector(Component):
         if watch is None or watch.replies[kind] is None:
             return
         watch.replies[kind] = None
-        if kind == READ:
+        if kind == READ and watch.inReactor[READ]:
             self.reactor.removeReader(watch)
-        elif kind == WRITE:
+        elif kind == WRITE and watch.inReactor[WRITE]:
             self.reactor.removeWriter(watch)
+        watch.inReactor[kind] = False
+        if watch.events:
+            self._pollFor(watch)
         if watch.replies == [None, None, None]:
             del self._watches[selectable]
+            self._unpolled.pop(watch, None)
+            self._fresh.pop(watch, None)
             watch.close()
 
     def _unwatchAll(self):
@@ -246,7 +282,87 @@ class ReactorSelector(Component):
         for watch in watches.values():
             self.reactor.removeReader(watch)
             self.reactor.removeWriter(watch)
+            if watch.events:
+                self._poller.unregister(watch.fd)
+                del self._polling[watch.fd]
             watch.close()
+
+    # Polling between steps
+
+    def _othersBusy(self, scheduler, polling):
+        """
+        Tell whether this selector has requests pending while components
+        other than polling selectors wait for a step.
+        """
+        others = scheduler.runnable - len(polling) + (self in polling)
+        return self._poller is not None and bool(self._watches) and others > 0
+
+    def _pollFor(self, watch):
+        """
+        Make the poller watch C{watch} for what is pending on it, if it can
+        (epoll refuses regular files, which only the reactor then watches).
+        """
+        if not watch.pollable:
+            return
+        events = ((_POLLIN if watch.replies[READ] is not None else 0)
+                  | (_POLLOUT if watch.replies[WRITE] is not None else 0))
+        if events == watch.events:
+            return
+        if not watch.events:
+            try:
+                self._poller.register(watch.fd, events)
+            except OSError:
+                watch.pollable = False
+                return
+            self._polling[watch.fd] = watch
+        elif events:
+            self._poller.modify(watch.fd, events)
+        else:
+            self._poller.unregister(watch.fd)
+            del self._polling[watch.fd]
+        watch.events = events
+
+    def _handOver(self):
+        """
+        Give the reactor the requests it does not watch yet, before this
+        selector sleeps.
+        """
+        fresh, self._fresh = self._fresh, {}
+        for watch in fresh:
+            for kind in (READ, WRITE):
+                try:
+                    self._handOverOne(watch, kind)
+                except (OSError, ValueError) as error:
+                    reply = watch.replies[kind]
+                    self._withdraw(watch.selectable, kind)
+                    self._refuse(kind, watch.selectable, reply.owner, reply.name, error)
+
+    def _handOverOne(self, watch, kind):
+        if watch.replies[kind] is None or watch.inReactor[kind]:
+            return
+        if kind == READ:
+            self.reactor.addReader(watch)
+        else:
+            self.reactor.addWriter(watch)
+        watch.inReactor[kind] = True
+
+    def _poll(self):
+        """
+        Notify the requests whose descriptors are ready now.
+        """
+        self._polled = self.reactor.seconds()
+        unpolled, self._unpolled = self._unpolled, {}
+        for watch in unpolled:
+            self._pollFor(watch)
+        polling = self._polling
+        for fd, events in self._poller.poll(0):
+            watch = polling.get(fd)
+            if watch is None:
+                continue
+            if events & (_POLLIN | _POLLERRORS):
+                self._ready(watch, READ)
+            if events & (_POLLOUT | _POLLERRORS):
+                self._ready(watch, WRITE)
 
     # Events, called by the reactor through a _Watch
 
@@ -316,6 +432,9 @@ class _Watch:
         self.fd = os.dup(fd)
         self.selectable = selectable
         self.replies = [None, None, None]
+        self.events = 0
+        self.inReactor = [False, False, False]
+        self.pollable = True
         self._selector = selector
 
     def close(self):
@@ -347,3 +466,14 @@ def _requestOf(message):
 
 def _named(message, name):
     return any(cls.__name__ == name for cls in type(message).__mro__)
+
+
+def _newPoller():
+    """
+    Return an epoll (else poll) object to look at descriptors between steps,
+    or L{None} where the system has neither.
+    """
+    for name in ("epoll", "poll"):
+        if hasattr(select, name):
+            return getattr(select, name)()
+    return None
