@@ -118,11 +118,6 @@ class ReactorSelector(Component):
     to stop watching it, and a reactor must never be left holding a closed
     descriptor number that the system may give to the next socket.
 
-    @cvar pollInterval: the least time, in seconds, between two polls of the
-        selector's own while other components are busy: shorter serves a
-        socket in smaller reads (more wake-ups of its component), longer in
-        larger ones (more memory in flight).
-
     Differences from Kamaelia's C{Selector}: exceptional conditions (C{select()}'s
     third list: out-of-band data) are not watched, as the reactor offers no
     such event; C{newExceptional} requests are held and notified only when the
@@ -140,6 +135,11 @@ class ReactorSelector(Component):
     L{askToStop<kamaelia_twisted.core.shutdown.askToStop>} sends) end it at
     once: every descriptor leaves the reactor and nothing replaces it in the
     tracker. However it ends, nothing of it is left in the reactor.
+
+    @cvar pollInterval: the least time, in seconds, between two polls of the
+        selector's own while other components are busy: shorter serves a
+        socket in smaller reads (more wake-ups of its component), longer in
+        larger ones (more memory in flight).
     """
 
     Inboxes = {
