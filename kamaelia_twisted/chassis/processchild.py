@@ -2,39 +2,44 @@
 The worker side of a L{ProcessPool}: a plain blocking loop that reads
 pickled items from one pipe and writes the pickled results to another.
 
-It imports nothing but the standard library and the worker's function, so a
-worker starts in the time a bare interpreter does. The pool runs this
-module's source with C{python -S -c} (C{sys.path} comes from the pool, as
-C{PYTHONPATH}), never as part of the C{kamaelia_twisted} package, whose
-import would bring in Twisted.
+It imports nothing but the worker's function and C modules the interpreter
+starts with, so a worker starts in about the time a bare interpreter does:
+C{_pickle} and C{_signal} rather than C{pickle} and C{signal} (whose Python
+halves import C{re} and C{enum}), and C{os} and C{traceback} only to report
+an exception. The pool runs this module's source with C{python -S -c}
+(C{sys.path} comes from the pool, as C{PYTHONPATH}), never as part of the
+C{kamaelia_twisted} package, whose import would bring in Twisted.
 
-Each message, both ways, is a L{HEADER} (its kind and its length) and that
-many bytes of pickle. The worker reads items (L{ITEM}) from file descriptor
-L{TO_CHILD}; it answers with L{READY} once it has imported its function,
-then with L{RESULT} or L{FAILED} (the exception, the worker's traceback in
-its notes) for each item, in turn. It ends when the pool closes its pipe::
+Each message, both ways, is a header (its kind, one byte, and its length,
+L{LENGTH} bytes) and that many bytes of pickle. The worker reads items
+(L{ITEM}) from file descriptor L{TO_CHILD}; it answers with L{READY} once it
+has imported its function, then with L{RESULT} or L{FAILED} (the exception,
+the worker's traceback in its notes) for each item, in turn, on
+L{FROM_CHILD}. It ends when the pool closes its pipe::
 
     >>> import io
     >>> results = io.BytesIO()
     >>> serve("operator:neg", io.BytesIO(frame(ITEM, dumps(3))), results)
-    >>> [(kind, pickle.loads(data)) for kind, data in frames(results.getvalue())]
-    [(2, b''), (0, -3)]
+    >>> ready, (kind, result) = frames(results.getvalue())
+    >>> ready, kind, loads(result)
+    ((2, b''), 0, -3)
 """
 
-import importlib
-import os
-import pickle
-import signal
-import struct
 import sys
-import traceback
 
-HEADER = struct.Struct(">BQ")
-"""
-A message's kind and the length of the pickle that follows.
-"""
+import _pickle
+import _signal
+
+from _pickle import loads
 
 ITEM, RESULT, FAILED, READY = 0, 0, 1, 2
+
+LENGTH = 8
+"""
+Bytes of a message's length, after its kind.
+"""
+
+HEADER = 1 + LENGTH
 
 TO_CHILD, FROM_CHILD = 3, 4
 """
@@ -46,28 +51,27 @@ def frame(kind, data):
     """
     Return the bytes of one message.
     """
-    return HEADER.pack(kind, len(data)) + data
+    return bytes([kind]) + len(data).to_bytes(LENGTH, "big") + data
 
 
 def frames(data):
     """
-    Yield C{(kind, pickle)} for each whole message in C{data}.
+    Yield C{(kind, pickle)} for each whole message at the start of C{data}.
     """
     start = 0
-    while len(data) - start >= HEADER.size:
-        kind, length = HEADER.unpack_from(data, start)
-        end = start + HEADER.size + length
+    while len(data) - start >= HEADER:
+        end = start + HEADER + int.from_bytes(data[start + 1:start + HEADER], "big")
         if end > len(data):
             return
-        yield kind, data[start + HEADER.size:end]
+        yield data[start], data[start + HEADER:end]
         start = end
 
 
 def dumps(value):
     """
-    Pickle C{value} with the highest protocol.
+    Pickle C{value} with the highest protocol (-1).
     """
-    return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    return _pickle.dumps(value, -1)
 
 
 def dumpError(exception):
@@ -76,10 +80,13 @@ def dumpError(exception):
     exception that does not survive pickling is sent as a L{RuntimeError}
     naming it.
     """
+    import os
+    import traceback
+
     exception.add_note("in worker process {}:\n{}".format(os.getpid(), traceback.format_exc()))
     try:
         data = dumps(exception)
-        pickle.loads(data)
+        loads(data)
         return data
     except Exception:
         stand_in = RuntimeError("{}: {}".format(type(exception).__name__, exception))
@@ -93,7 +100,8 @@ def importFunction(name):
     checked that it imports).
     """
     module, _, path = name.partition(":")
-    found = importlib.import_module(module)
+    __import__(module)
+    found = sys.modules[module]
     for attribute in path.split("."):
         found = getattr(found, attribute)
     return found
@@ -108,12 +116,12 @@ def serve(functionName, incoming, outgoing):
     outgoing.write(frame(READY, b""))
     outgoing.flush()
     while True:
-        header = incoming.read(HEADER.size)
-        if len(header) < HEADER.size:
+        header = incoming.read(HEADER)
+        if len(header) < HEADER:
             return
-        item = incoming.read(HEADER.unpack(header)[1])
+        item = incoming.read(int.from_bytes(header[1:], "big"))
         try:
-            answer = frame(RESULT, dumps(function(pickle.loads(item))))
+            answer = frame(RESULT, dumps(function(loads(item))))
         except Exception as exception:
             answer = frame(FAILED, dumpError(exception))
         outgoing.write(answer)
@@ -122,6 +130,6 @@ def serve(functionName, incoming, outgoing):
 
 if __name__ == "__main__":
     # The pool stops its workers; a Ctrl-C meant for it is not theirs.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _signal.signal(_signal.SIGINT, _signal.SIG_IGN)
     with open(TO_CHILD, "rb") as incoming, open(FROM_CHILD, "wb") as outgoing:
         serve(sys.argv[1], incoming, outgoing)

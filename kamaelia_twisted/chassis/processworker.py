@@ -132,7 +132,7 @@ class Worker(ProcessProtocol):
         self._received += data
         used = 0
         for kind, message in frames(self._received):
-            used += HEADER.size + len(message)
+            used += HEADER + len(message)
             if kind == READY:
                 self._ready = True
                 if self._calls:
