@@ -10,7 +10,7 @@ setup(
     package_dir={"": "."},
     packages=find_packages(include=["kamaelia_twisted", "kamaelia_twisted.*"]) + ["twisted.plugins"],
     package_data={"twisted": ["plugins/kamaelia_twisted_plugin.py"], "kamaelia_twisted.media": ["sample.ogg", "README"]},
-    install_requires=["twisted>=22.10", "pyogg==0.6.14a1", "pygame>=2.1", "numpy", "ampoule"],
+    install_requires=["twisted>=22.10", "pyogg==0.6.14a1", "pygame>=2.1", "numpy"],
     extras_require={
         "dask": ["distributed"],
         "kamaelia": ["kamaelia"],
