@@ -63,10 +63,22 @@ from twisted.python.failure import Failure
 
 from ..core.ipc import shutdownMicroprocess
 from ..core.names import namedCallable, requireCallable
+from . import processchild
+from .processchild import FAILED, applyEach, dumps, loads
 from .processpool import childEnvironment
 from .taskpool import TaskFailed, TaskPool
 
 __all__ = ["DaskPool", "SchedulerLost", "TaskCancelled"]
+
+GROUPS_PER_WORKER = 2
+"""
+Items taken from the inbox together (as results free room) travel in one
+Dask task, L{processchild.applyEach}, in as many groups as it takes to give
+each of the C{size} workers two (the one it works on and the next), counting
+those already out. Each task costs the scheduler, the worker and the client
+a few milliseconds of CPU, which groups share; two items that arrive
+together with a worker free go out separately.
+"""
 
 ADDRESS_VARIABLE = "KAMAELIA_DASK_ADDRESS"
 
@@ -287,14 +299,18 @@ class DaskPool(TaskPool):
         @param address: the scheduler, C{"tcp://host:8786"}; by default
             C{$KAMAELIA_DASK_ADDRESS}, and without it an embedded cluster.
         @param size: items the cluster works on at once (default: C{workers}).
-        @param queue: items submitted beyond C{size} (default: C{size}).
+        @param queue: items submitted beyond C{size} (default: C{3 * size},
+            so that items can travel in twos; see L{GROUPS_PER_WORKER}).
         @param ordered: results in input order (C{False}: completion order).
         @param workers: worker processes of the embedded cluster (one thread each).
         @param reactor: the reactor.
         """
         if not isinstance(workers, int) or workers < 1:
             raise ValueError("DaskPool: workers must be a positive int, not {!r}".format(workers))
-        TaskPool.__init__(self, workers if size is None else size, queue, ordered, reactor, **attributes)
+        size = workers if size is None else size
+        if queue is None and isinstance(size, int):
+            queue = 3 * size
+        TaskPool.__init__(self, size, queue, ordered, reactor, **attributes)
         self.function = daskFunction(function)
         self.address = address or os.environ.get(ADDRESS_VARIABLE) or None
         if self.address is not None and not re.match(r"^[a-z]+://", self.address):
@@ -304,6 +320,8 @@ class DaskPool(TaskPool):
         self._cancelling = False
         self._futures = set()
         self._stopped = None
+        self._batch = []
+        self._groups = 0
 
     def _startWorkers(self):
         self._cluster = None
@@ -339,7 +357,11 @@ class DaskPool(TaskPool):
         await self._client
 
     async def _makeClient(self):
+        import cloudpickle
         from distributed import Client
+
+        # The task travels by value: workers need not have this package.
+        cloudpickle.register_pickle_by_value(processchild)
 
         if self._cluster is None:
             where = {"address": self.address}
@@ -358,7 +380,7 @@ class DaskPool(TaskPool):
             return
         await asyncio.wait_for(client.close(), STOP_GRACE)
 
-    async def _apply(self, item):
+    async def _apply(self, payloads):
         from distributed.client import FutureCancelledError
 
         client = await self._client
@@ -366,7 +388,7 @@ class DaskPool(TaskPool):
             raise TaskCancelled("{}: shut down before the item was submitted".format(self.name))
         if client.status != "running":
             raise SchedulerLost("{}: lost {} (client {})".format(self.name, self._where(), client.status))
-        future = client.submit(self.function, item, pure=False)
+        future = client.submit(applyEach, self.function, payloads, pure=False)
         self._futures.add(future)
         try:
             return await future
@@ -390,18 +412,44 @@ class DaskPool(TaskPool):
     # In the reactor thread
 
     def _run(self, item):
-        d = self._bridge.call(self._apply(item))
-        return d.addErrback(self._schedulerLost)
+        answer = Deferred()
+        self._batch.append((dumps(item), answer))  # an item that does not pickle fails here, alone
+        return answer
+
+    def _take(self):
+        TaskPool._take(self)
+        batch, self._batch = self._batch, []
+        if not batch:
+            return
+        groups = min(len(batch), max(1, GROUPS_PER_WORKER * self.size - self._groups))
+        step = -(-len(batch) // groups)
+        for start in range(0, len(batch), step):
+            group = batch[start:start + step]
+            self._groups += 1
+            d = self._bridge.call(self._apply([payload for payload, _ in group]))
+            d.addBoth(self._groupDone, [answer for _, answer in group])
+
+    def _groupDone(self, outcomes, answers):
+        self._groups -= 1
+        if isinstance(outcomes, Failure):
+            if outcomes.check(SchedulerLost):
+                self._fatal(outcomes)  # the pool fails: these items get no result
+                return
+            for answer in answers:
+                answer.errback(outcomes)
+            return
+        for answer, (kind, data) in zip(answers, outcomes):
+            try:
+                value = loads(data)
+            except Exception:
+                answer.errback()
+                continue
+            (answer.errback if kind == FAILED else answer.callback)(value)
 
     def _failed(self, failure, item):
         if failure.check(TaskCancelled, CancelledError):  # asked for: not worth a warning
             return [TaskFailed(item, failure)]
         return TaskPool._failed(self, failure, item)
-
-    def _schedulerLost(self, failure):
-        failure.trap(SchedulerLost)
-        self._fatal(failure)
-        return Deferred()  # the pool fails: this item gets no result
 
     def _fatal(self, failure):
         if self._lost is None:

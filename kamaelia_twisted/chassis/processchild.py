@@ -1,6 +1,7 @@
 """
 The worker side of a L{ProcessPool}: a plain blocking loop that reads
-pickled items from one pipe and writes the pickled results to another.
+pickled items from one pipe and writes the pickled results to another; and
+L{applyEach}, the task a L{DaskPool} sends to its workers.
 
 It imports nothing but the worker's function and C modules the interpreter
 starts with, so a worker starts in about the time a bare interpreter does:
@@ -107,6 +108,26 @@ def importFunction(name):
     return found
 
 
+def outcome(function, item):
+    """
+    Return C{(RESULT, pickle of function(item))} for a pickled C{item}, or
+    C{(FAILED, pickled exception)} if that raised or does not pickle.
+    """
+    try:
+        return RESULT, dumps(function(loads(item)))
+    except Exception as exception:
+        return FAILED, dumpError(exception)
+
+
+def applyEach(function, items):
+    """
+    Return the L{outcome} of C{function} for each pickled item in C{items}:
+    the task a L{DaskPool} sends for a group of items. Each item succeeds or
+    fails on its own, a result that does not pickle included.
+    """
+    return [outcome(function, item) for item in items]
+
+
 def serve(functionName, incoming, outgoing):
     """
     Answer each item read from C{incoming} with C{functionName}'s result,
@@ -120,11 +141,7 @@ def serve(functionName, incoming, outgoing):
         if len(header) < HEADER:
             return
         item = incoming.read(int.from_bytes(header[1:], "big"))
-        try:
-            answer = frame(RESULT, dumps(function(loads(item))))
-        except Exception as exception:
-            answer = frame(FAILED, dumpError(exception))
-        outgoing.write(answer)
+        outgoing.write(frame(*outcome(function, item)))
         outgoing.flush()
 
 
