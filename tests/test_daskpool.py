@@ -374,6 +374,30 @@ class EmbeddedClusterTests(unittest.TestCase):
 
         return d.addCallback(check)
 
+    def test_workerKilled(self):
+        """
+        The embedded cluster's workers have no nanny: the pool replaces a
+        worker killed by a signal, Dask runs its tasks again, and every
+        result arrives in input order.
+        """
+        killed = []
+
+        def kill(message):
+            item, pid = message
+            if not killed:
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+
+        sink = Tap(kill)
+        items = list(range(6))
+        d = through(DaskPool(napThenPid(0.2), workers=1), items, sink)
+
+        def check(_):
+            self.assertEqual([item for item, pid in sink.collected], items)
+            self.assertNotEqual(sink.collected[-1][1], killed[0])
+
+        return d.addCallback(check)
+
     def test_unguardedScript(self):
         """
         A script with no C{if __name__ == "__main__":} guard runs a pool
