@@ -18,8 +18,8 @@ processes (the pool replaces a worker killed by a signal), run as commands
 (C{python -m distributed.cli...}), started and stopped with the reactor's
 C{spawnProcess}, so a script needs no C{if __name__ == "__main__":} guard
 (Dask's C{LocalCluster} would start its workers with multiprocessing's
-spawn, which needs one). When the pool ends,
-or the reactor shuts down first, the cluster is stopped and waited for.
+spawn, which needs one). When the pool ends, or the reactor shuts down
+first, the cluster is stopped and waited for.
 
 The function is a callable (Dask pickles it with cloudpickle: a module-level
 function travels by name, a lambda by value) or C{"package.module:function"}.
