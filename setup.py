@@ -11,7 +11,7 @@ setup(
     packages=find_packages(include=["kamaelia_twisted", "kamaelia_twisted.*"]) + ["twisted.plugins"],
     package_data={"twisted": ["plugins/kamaelia_twisted_plugin.py"], "kamaelia_twisted.media": ["sample.ogg", "README"],
                   "kamaelia_twisted.web": ["inspector.html"]},
-    install_requires=["twisted>=22.10", "pyogg==0.6.14a1", "pygame>=2.1", "numpy", "ampoule"],
+    install_requires=["twisted>=22.10", "pyogg==0.6.14a1", "pygame>=2.1", "numpy"],
     extras_require={
         "dask": ["distributed"],
         "kamaelia": ["kamaelia"],

@@ -4,6 +4,7 @@ by name).
 """
 
 import os
+import sys
 import time
 
 
@@ -64,3 +65,10 @@ def gated(item):
     while action == "wait" and not os.path.exists(gatePath) and time.monotonic() < deadline:
         time.sleep(0.01)
     return value
+
+
+def heavyModules(_):
+    """
+    Return which of Twisted and this project the worker process has imported.
+    """
+    return sorted(name for name in ("twisted", "kamaelia_twisted") if name in sys.modules)

@@ -198,7 +198,7 @@ class RunningClusterTests(unittest.TestCase):
             self.assertTrue(failed.failure.check(ValueError))
             self.assertEqual(failed.failure.getErrorMessage(), "bad item 'bad'")
             note = failed.failure.value.__notes__[0]
-            self.assertIn("in a Dask worker", note)
+            self.assertIn("in worker process", note)
             self.assertIn("failOn", note)
             self.assertIn('raise ValueError("bad item', note)
 
@@ -208,22 +208,22 @@ class RunningClusterTests(unittest.TestCase):
     def test_unpicklable(self):
         """
         An item or a result that does not pickle is a L{TaskFailed}, and the
-        pool goes on.
+        pool goes on; the items sent with it, in the same task or in the
+        same message from the worker, are not affected.
         """
         unpicklable = threading.Lock()
 
         def check(sink):
-            itemFailed, resultFailed, last = sink.collected
+            itemFailed, resultFailed = sink.collected[0], sink.collected[2]
             self.assertIs(itemFailed.item, unpicklable)
-            self.assertIn("serialize", itemFailed.failure.getErrorMessage())
+            self.assertIn("pickle", itemFailed.failure.getErrorMessage())
             self.assertEqual(resultFailed.item, "lock")
             self.assertIn("pickle", resultFailed.failure.getErrorMessage())
-            self.assertEqual(last, 2)
+            self.assertEqual([sink.collected[1]] + sink.collected[3:], [1] + list(range(3, 11)))
 
         lockFor = lambda item: threading.Lock() if item == "lock" else item  # noqa: E731
-        # One item at a time: a worker that sends an unpicklable result in the same message as
-        # the next result fails that one too (Dask batches them), which is Dask's, not the pool's.
-        d = through(self.pool(lockFor, size=1, queue=0), [unpicklable, "lock", 2])
+        items = [unpicklable, 1, "lock"] + list(range(3, 11))
+        d = through(self.pool(lockFor, size=1, queue=5), items)
         return d.addCallback(check)
 
     def test_completionOrder(self):
@@ -371,6 +371,30 @@ class EmbeddedClusterTests(unittest.TestCase):
         def check(sink):
             self.assertEqual(sink.collected, [n * n for n in range(10)])
             self.assertEqual(set(children()) - before, set())
+
+        return d.addCallback(check)
+
+    def test_workerKilled(self):
+        """
+        The embedded cluster's workers have no nanny: the pool replaces a
+        worker killed by a signal, Dask runs its tasks again, and every
+        result arrives in input order.
+        """
+        killed = []
+
+        def kill(message):
+            item, pid = message
+            if not killed:
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+
+        sink = Tap(kill)
+        items = list(range(6))
+        d = through(DaskPool(napThenPid(0.2), workers=1), items, sink)
+
+        def check(_):
+            self.assertEqual([item for item, pid in sink.collected], items)
+            self.assertNotEqual(sink.collected[-1][1], killed[0])
 
         return d.addCallback(check)
 

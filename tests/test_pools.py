@@ -562,6 +562,14 @@ class ProcessPoolTests(unittest.TestCase):
     def test_backpressure(self):
         return checkBackpressure(self, ProcessPool(poolwork.gated, size=2, queue=1))
 
+    def test_lightWorkers(self):
+        """
+        Worker processes import neither Twisted nor this package (which
+        would make each one take several times as long to start).
+        """
+        d = through(ProcessPool(poolwork.heavyModules, size=1), [None])
+        return d.addCallback(lambda sink: self.assertEqual(sink.collected, [[]]))
+
     def test_functionNames(self):
         """
         The function must be importable by name in the worker processes.

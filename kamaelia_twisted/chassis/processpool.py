@@ -15,12 +15,11 @@ processes, for CPU-bound work::
 
 The function is named C{"package.module:function"} (or given as a function
 object defined at module level), because each worker is a separate Python
-process (started with U{ampoule<https://github.com/twisted/ampoule>}'s
-bootstrap, talking AMP) that imports it by name; functions defined in
+process (a plain loop that imports the standard library and the function,
+not Twisted; see L{processchild}) that imports it by name; functions defined in
 C{__main__}, lambdas and nested functions are refused. Workers get this
 process's environment and C{sys.path}, so what imports here imports there.
-Items and results must pickle; they travel in one AMP command whose values
-are split into as many 64 KiB AMP values as they need.
+Items and results must pickle; each travels whole, as one message on a pipe.
 
 A worker that dies while working on an item (a crash, C{os._exit}, a
 signal) or that works longer than C{timeout} seconds (it is killed) is
@@ -37,10 +36,11 @@ import os
 import pickle
 import sys
 
-from twisted.internet.defer import DeferredList, DeferredQueue, fail, inlineCallbacks
+from twisted.internet.defer import DeferredList, DeferredQueue, inlineCallbacks
 
-from .taskpool import TaskPool
 from ..core.names import namedCallable
+from .processworker import Worker
+from .taskpool import TaskPool
 from .tasks import NotStarted, TaskTimedOut, WorkerCrashed, WorkerLost
 
 # The exceptions live in .tasks, shared with the worker side.
@@ -124,10 +124,6 @@ class ProcessPool(TaskPool):
         self._stopping = False
 
     def _startWorkers(self):
-        # Imported here: ampoule installs the default reactor when imported.
-        from .processworker import Worker
-
-        self._workerType = Worker
         self._env = childEnvironment()
         self._slots = DeferredQueue()
         workers = [self._spawn() for _ in range(self.size)]
@@ -146,24 +142,26 @@ class ProcessPool(TaskPool):
         return DeferredList([worker.stop() for worker in list(self._workers)])
 
     def _spawn(self):
-        worker = self._workerType(self.function, self._env, self.reactor)
+        worker = Worker(self.function, self._env, self.reactor)
         self._workers.add(worker)
         worker.whenEnded().addCallback(lambda _: self._workers.discard(worker))
         return worker
 
     def _live(self, worker):
         """
-        Return a L{Deferred<twisted.internet.defer.Deferred>} that fires, once it is ready, with C{worker} or,
-        if it was lost, with the process that replaces it (started once, for
-        all the slots it had).
+        Return C{worker} or, if it was lost, the process that replaces it
+        (started once, for all the slots it had). Items are sent to a new
+        worker at once: they wait in its pipe while it starts.
+
+        @raise WorkerLost: if the pool is stopping.
         """
         while worker.lost:
             if worker.replacement is None:
                 if self._stopping:
-                    return fail(WorkerLost("{}: stopping, so no worker replaces a lost one".format(self.name)))
+                    raise WorkerLost("{}: stopping, so no worker replaces a lost one".format(self.name))
                 worker.replacement = self._spawn()
             worker = worker.replacement
-        return worker.whenReady()
+        return worker
 
     @inlineCallbacks
     def _run(self, item):
@@ -172,7 +170,7 @@ class ProcessPool(TaskPool):
         attempts = 0
         try:
             while True:
-                worker = yield self._live(worker)
+                worker = self._live(worker)
                 try:
                     return (yield worker.apply(payload, self.timeout))
                 except NotStarted:
