@@ -43,6 +43,8 @@ class ComponentProtocol(ConnectionProtocol):
     @ivar connection: the L{Connection} component of the transport.
     """
 
+    __slots__ = ("handler", "inboxSize", "parent", "_running", "_done")
+
     def __init__(self, handler, reactor=None, inboxSize=Connection.defaultInboxSize, parent=None):
         """
         @param handler: a L{Component} (or graph) with C{inbox}, C{control},
@@ -72,14 +74,21 @@ class ComponentProtocol(ConnectionProtocol):
             received.setCapacity(self.inboxSize)
         ConnectionProtocol.connectionMade(self)
         self._running = 2
+        connection.callWhenDone(self._connectionEnded)
+        handler.callWhenDone(self._handlerEnded)
         for component in (connection, handler):
-            component.whenDone().addBoth(self._ended, component)
             if self.parent is None:
                 component.activate()
             else:
                 self.parent.addChildren(component)  # activates it
 
-    def _ended(self, _, component):
+    def _connectionEnded(self, _):
+        self._ended(self.connection)
+
+    def _handlerEnded(self, _):
+        self._ended(self.handler)
+
+    def _ended(self, component):
         if self.parent is not None:
             self.parent.removeChild(component)
         if component is self.handler:
@@ -150,8 +159,11 @@ class ComponentFactory(Factory):
         protocol = ComponentProtocol(handler, self.reactor, self.inboxSize, self.parent)
         protocol.factory = self
         self.connections.add(protocol)
-        protocol.whenDone().addCallback(lambda _: self.connections.discard(protocol))
+        protocol._done.observe(self._ended, protocol)
         return protocol
+
+    def _ended(self, _, protocol):
+        self.connections.discard(protocol)
 
     def _newHandler(self):
         handler = self.handlerFactory()
