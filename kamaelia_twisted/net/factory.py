@@ -43,9 +43,10 @@ class ComponentProtocol(ConnectionProtocol):
     @ivar connection: the L{Connection} component of the transport.
     """
 
-    __slots__ = ("handler", "inboxSize", "parent", "_running", "_done")
+    __slots__ = ("handler", "inboxSize", "parent", "_serving", "_running", "_done")
 
-    def __init__(self, handler, reactor=None, inboxSize=Connection.defaultInboxSize, parent=None):
+    def __init__(self, handler, reactor=None, inboxSize=Connection.defaultInboxSize, parent=None,
+                 serving=None):
         """
         @param handler: a L{Component} (or graph) with C{inbox}, C{control},
             C{outbox} and C{signal}.
@@ -55,13 +56,18 @@ class ComponentProtocol(ConnectionProtocol):
         @param parent: a component (the server) whose children the connection
             and the handler are while they run, so they run on its reactor;
             L{None}: they run on their own.
+        @param serving: a set this protocol is in until it is done (a
+            factory's L{ComponentFactory.connections}), or L{None}.
         """
         ConnectionProtocol.__init__(self, Connection(inboxSize=inboxSize, reactor=reactor))
         self.handler = handler
         self.inboxSize = inboxSize
         self.parent = parent
+        self._serving = serving
         self._running = 0
         self._done = Notifier()
+        if serving is not None:
+            serving.add(self)
 
     def connectionMade(self):
         connection, handler = self.connection, self.handler
@@ -95,7 +101,12 @@ class ComponentProtocol(ConnectionProtocol):
             askToStop(self.connection, self.handler)
         self._running -= 1
         if not self._running:
-            self._done.fire(None)
+            self._finished()
+
+    def _finished(self):
+        if self._serving is not None:
+            self._serving.discard(self)
+        self._done.fire(None)
 
     def whenDone(self):
         """
@@ -112,7 +123,7 @@ class ComponentProtocol(ConnectionProtocol):
         @return: L{whenDone}.
         """
         if self.transport is None:
-            self._done.fire(None)
+            self._finished()
         else:
             askToStop(self.handler, self)
         return self.whenDone()
@@ -156,14 +167,9 @@ class ComponentFactory(Factory):
         except Exception:
             self.log.failure("cannot serve a connection from {addr}", addr=addr)
             return None
-        protocol = ComponentProtocol(handler, self.reactor, self.inboxSize, self.parent)
+        protocol = ComponentProtocol(handler, self.reactor, self.inboxSize, self.parent, self.connections)
         protocol.factory = self
-        self.connections.add(protocol)
-        protocol._done.observe(self._ended, protocol)
         return protocol
-
-    def _ended(self, _, protocol):
-        self.connections.discard(protocol)
 
     def _newHandler(self):
         handler = self.handlerFactory()
