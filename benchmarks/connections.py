@@ -18,6 +18,7 @@ server is benchmarks/tcp.py's.
 """
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -122,23 +123,34 @@ def bytesPerConnection(kind, count):
 
 def load(kind, count, active, seconds):
     """
-    Return (messages per second, p50, p99) with C{active} of C{count}
-    connections sending.
+    Return (messages per second, p50, p99, server CPU seconds per message)
+    with C{active} of C{count} connections sending.
     """
     server, port = startServer(kind)
     try:
         clients = _clients(port, count, active, seconds)
         expect(clients, "ready")
+        cpu = cpuSeconds(server.pid)
         clients.stdin.write("go\n")
         clients.stdin.flush()
         line = clients.stdout.readline().split()
+        cpu = cpuSeconds(server.pid) - cpu
         if not line or line[0] != "result":
             raise RuntimeError("expected a result from the clients, got {!r}".format(line))
         clients.stdin.close()
         clients.wait()
-        return int(line[1]) / seconds, float(line[2]), float(line[3])
+        return int(line[1]) / seconds, float(line[2]), float(line[3]), cpu / int(line[1])
     finally:
         stopServer(server)
+
+
+def cpuSeconds(pid):
+    """
+    Return the CPU time (user and system) process C{pid} has used so far.
+    """
+    with open("/proc/{}/stat".format(pid)) as stat:
+        fields = stat.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _clients(port, count, active, seconds):
@@ -175,29 +187,33 @@ def main():
     print()
     print("{:,} connections held, {:,} of them echoing 64-byte messages in a closed loop; median of {}"
           .format(args.connections, args.active, args.repeat))
-    print("{:<32}{:>11}{:>8}{:>10}{:>9}{:>9}{:>8}".format(
-        "server", "bytes/conn", "ratio", "msg/s", "p50 ms", "p99 ms", "ratio"))
+    print("{:<32}{:>11}{:>8}{:>9}{:>8}{:>8}{:>8}{:>8}{:>8}".format(
+        "server", "bytes/conn", "ratio", "msg/s", "p50 ms", "p99 ms", "ratio", "CPU us", "ratio"))
     for kind, label in LABELS:
-        rate, p50, p99 = latency[kind]
-        print("{:<32}{:>11,.0f}{:>7.2f}x{:>10,.0f}{:>9.2f}{:>9.2f}{:>7.2f}x".format(
+        rate, p50, p99, cpu = latency[kind]
+        plain = latency["plain"]
+        print("{:<32}{:>11,.0f}{:>7.2f}x{:>9,.0f}{:>8.1f}{:>8.1f}{:>7.2f}x{:>8.1f}{:>7.2f}x".format(
             label, memory[kind], memory[kind] / memory["plain"], rate, p50 * 1e3, p99 * 1e3,
-            p50 / latency["plain"][1]))
-    print("(ratios: bytes/conn and p50 over plain Twisted's)")
+            p50 / plain[1], cpu * 1e6, cpu / plain[3]))
+    print("(ratios over plain Twisted's: bytes/conn, p50, and the server's CPU time per message)")
 
     counts = [int(n) for n in args.scaling.split(",") if n]
     if not counts:
         return
     print()
     print("scaling: every connection echoing in a closed loop for {} s".format(args.seconds))
-    print("{:>7}  {:>11}{:>11}{:>8}  {:>10}{:>10}{:>8}".format(
-        "conns", "plain B/c", "ours B/c", "ratio", "plain us", "ours us", "ratio"))
+    print("{:>7}  {:>10}{:>10}{:>7}  {:>9}{:>9}{:>7}  {:>9}{:>9}{:>7}".format(
+        "conns", "plain B/c", "ours B/c", "ratio", "plain us", "ours us", "ratio", "plain CPU", "ours CPU", "ratio"))
     for count in counts:
         perConn = {kind: bytesPerConnection(kind, count) for kind, _ in LABELS}
-        cost = {kind: 1e6 / load(kind, count, count, args.seconds)[0] for kind, _ in LABELS}
-        print("{:>7,}  {:>11,.0f}{:>11,.0f}{:>7.2f}x  {:>10.1f}{:>10.1f}{:>7.2f}x".format(
+        runs = {kind: load(kind, count, count, args.seconds) for kind, _ in LABELS}
+        wall = {kind: 1e6 / run[0] for kind, run in runs.items()}
+        cpu = {kind: 1e6 * run[3] for kind, run in runs.items()}
+        print("{:>7,}  {:>10,.0f}{:>10,.0f}{:>6.2f}x  {:>9.1f}{:>9.1f}{:>6.2f}x  {:>9.1f}{:>9.1f}{:>6.2f}x".format(
             count, perConn["plain"], perConn["ours"], perConn["ours"] / perConn["plain"],
-            cost["plain"], cost["ours"], cost["ours"] / cost["plain"]))
-    print("(us: wall time per message echoed, all connections sending)")
+            wall["plain"], wall["ours"], wall["ours"] / wall["plain"],
+            cpu["plain"], cpu["ours"], cpu["ours"] / cpu["plain"]))
+    print("(us: wall time per message echoed, all connections sending; CPU: the server's CPU us per message)")
     print("load average", open("/proc/loadavg").read().split()[:3])
 
 
