@@ -3,6 +3,7 @@ Tests for L{kamaelia_twisted.core.component}: boxes, links, lifecycle.
 """
 
 import sys
+from collections import deque
 
 from twisted.internet import defer, reactor, task, threads
 from twisted.trial import unittest
@@ -220,6 +221,61 @@ class LifecycleTests(unittest.TestCase):
         clock.advance(0)
         self.assertEqual(steps, ["step"])
         return sleeper.whenDone().addCallback(self.assertEqual, "wake")
+
+    def test_sleepingGivesBackEmptyDeques(self):
+        """
+        A component that sleeps holds no C{deque} for its emptied inboxes;
+        the next delivery wakes it with the message.
+        """
+        class Relay(Component):
+            def main(self):
+                while True:
+                    while self.dataReady():
+                        self.send(self.recv())
+                    self.pause()
+                    yield 1
+
+        clock = task.Clock()
+        source, relay = Component(), Relay(reactor=clock)
+        sink = Component()
+        source.link((source, "outbox"), (relay, "inbox"))
+        relay.link((relay, "outbox"), (sink, "inbox"))
+        relay.activate()
+        for message in ("one", "two"):
+            source.send(message)
+            self.assertIsInstance(relay.inboxes["inbox"].messages, deque)
+            clock.advance(0)
+            self.assertNotIsInstance(relay.inboxes["inbox"].messages, deque)
+            self.assertEqual(sink.recv(), message)
+        relay.stop()
+        self.flushLoggedErrors(ComponentStopped)
+
+    def test_callWhenDone(self):
+        """
+        C{callWhenDone} callbacks get C{main}'s return value, or its failure,
+        and their extra arguments, also when added after the end.
+        """
+        class Answer(Component):
+            def main(self):
+                yield 1
+                return 42
+
+        class Broken(Component):
+            def main(self):
+                yield 1
+                raise ValueError("broken")
+
+        seen = []
+        clock = task.Clock()
+        answer, broken = Answer(reactor=clock), Broken(reactor=clock)
+        answer.callWhenDone(lambda result, tag: seen.append((tag, result)), "answer")
+        broken.callWhenDone(lambda result: seen.append(result.type))
+        answer.activate(), broken.activate()
+        clock.advance(0)
+        clock.advance(0)
+        answer.callWhenDone(lambda result: seen.append(("late", result)))
+        self.assertEqual(seen, [("answer", 42), ValueError, ("late", 42)])
+        self.flushLoggedErrors(ValueError)
 
     def test_messageBetweenPauseAndYield(self):
         """

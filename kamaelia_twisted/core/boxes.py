@@ -46,10 +46,10 @@ noSpaceInBox = BoxFull
 
 class _NoMessages:
     """
-    What an unused box holds: nothing, in no memory of its own (a C{deque}
-    costs some 600 bytes, and most boxes of an idle component never hold a
-    message). It reads as an empty C{deque}; the box replaces it with one at
-    its first delivery.
+    What an empty box of a sleeping component holds: nothing, in no memory of
+    its own (a C{deque} costs some 600 bytes, and most boxes of an idle
+    component hold no message). It reads as an empty C{deque}; the box
+    replaces it with one at its next delivery.
     """
 
     __slots__ = ()
@@ -80,9 +80,10 @@ class Box:
 
     @ivar owner: the component whose box this is.
     @ivar name: the box name.
-    @ivar messages: the C{deque} of messages held, oldest first (until the
-        first delivery, an empty stand-in); read it, but add and remove
-        through the box so bounds and waiters are kept.
+    @ivar messages: the C{deque} of messages held, oldest first (while the
+        box is empty and its owner sleeps, an empty stand-in: see
+        L{sleepUntilDelivery}); read it, but add and remove through the box
+        so bounds and waiters are kept.
     @ivar size: the most messages the box holds, a bound L{deliver} enforces
         (L{None}: unbounded).
     @ivar capacity: how many messages the box should hold, advice that
@@ -162,12 +163,22 @@ class Box:
         self.alarm = alarm
         self._updatePlain()
 
+    def sleepUntilDelivery(self, alarm):
+        """
+        Call C{alarm()} at the next delivery, the owner going to sleep until
+        then; an empty box gives back its C{deque} meanwhile, so that a
+        sleeping component holds no memory for its empty boxes.
+        """
+        if not self.messages:
+            self.messages = _NO_MESSAGES
+        self.setAlarm(alarm)
+
     def _updatePlain(self):
         self.plain = self.size is None and self.alarm is None and self.messages is not _NO_MESSAGES
 
     def _holdMessages(self):
         """
-        Give the box a C{deque} of its own, at its first delivery.
+        Give the box a C{deque} of its own, at a delivery while it has none.
         """
         self.messages = deque()
         self._updatePlain()

@@ -81,7 +81,8 @@ class Component:
         if unknown:
             raise TypeError("{}() got unexpected keyword arguments: {}".format(
                 type(self).__name__, ", ".join(sorted(unknown))))
-        self.__dict__.update(attributes)
+        if attributes:
+            self.__dict__.update(attributes)
         self.name = "{}_{}".format(type(self).__name__, next(_ids))
         self.inboxes = {name: Box(self, name) for name in self.Inboxes}
         self.outboxes = {name: Box(self, name) for name in self.Outboxes}
@@ -178,7 +179,7 @@ class Component:
         self._paused = True
         alarm = self.unpause
         for box in self.inboxes.values():
-            box.setAlarm(alarm)
+            box.sleepUntilDelivery(alarm)
 
     def pauseUntilSpace(self, boxname="outbox"):
         """
@@ -335,6 +336,16 @@ class Component:
         if self._doneNotifier is None:
             self._doneNotifier = Notifier()
         return self._doneNotifier.when()
+
+    def callWhenDone(self, callback, *args):
+        """
+        Call C{callback(result, *args)} when C{main} ends, C{result} being
+        its return value or, if it raised, the L{Failure}: L{whenDone}
+        without a L{Deferred}, for code that watches many components.
+        """
+        if self._doneNotifier is None:
+            self._doneNotifier = Notifier()
+        self._doneNotifier.observe(callback, *args)
 
     def run(self):
         """

@@ -27,6 +27,8 @@ class Inflow:
         been delivered.
     """
 
+    __slots__ = ("outbox", "producer", "onDrained", "_held")
+
     def __init__(self, outbox, producer, onDrained=lambda: None):
         self.outbox = outbox
         self.producer = producer

@@ -24,16 +24,43 @@ class Linkage:
         outbox (a child's output leaving through its parent).
     """
 
-    __slots__ = ("source", "sourcebox", "sink", "sinkbox", "passthrough", "_from", "_to")
+    # The two boxes, which know their owners and names: a link is small.
+    __slots__ = ("passthrough", "_from", "_to")
 
     def __init__(self, source, sourcebox, sink, sinkbox, passthrough=0):
         if passthrough not in (0, 1, 2):
             raise ValueError("passthrough must be 0, 1 or 2, not {!r}".format(passthrough))
-        self.source, self.sourcebox = source, sourcebox
-        self.sink, self.sinkbox = sink, sinkbox
         self.passthrough = passthrough
         self._from = _box(source, sourcebox, inbox=passthrough == 1)
         self._to = _box(sink, sinkbox, inbox=passthrough != 2)
+
+    @property
+    def source(self):
+        """
+        The component the link starts from.
+        """
+        return self._from.owner
+
+    @property
+    def sourcebox(self):
+        """
+        The name of the box the link starts from.
+        """
+        return self._from.name
+
+    @property
+    def sink(self):
+        """
+        The component the link leads to.
+        """
+        return self._to.owner
+
+    @property
+    def sinkbox(self):
+        """
+        The name of the box the link leads to.
+        """
+        return self._to.name
 
     def __repr__(self):
         return "<Linkage {}.{} -> {}.{}>".format(

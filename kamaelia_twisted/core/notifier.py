@@ -7,8 +7,9 @@ L{Notifier}: one outcome, handed to any number of waiters.
     >>> _ = listening.when().addCallback(seen.append)
     >>> listening.fire("port")
     >>> _ = listening.when().addCallback(seen.append)
+    >>> listening.observe(lambda port, what: seen.append(what + port), "tcp ")
     >>> seen
-    ['port', 'port']
+    ['port', 'port', 'tcp port']
 """
 
 from twisted.internet.defer import Deferred, fail, succeed
@@ -18,17 +19,18 @@ from twisted.python.failure import Failure
 class Notifier:
     """
     Give each caller of L{when} a L{Deferred} for one outcome, whether they
-    ask before or after it is known.
+    ask before or after it is known; L{observe} is the same without a
+    L{Deferred}, for code that watches many.
 
     @ivar fired: whether the outcome is known.
     """
 
-    __slots__ = ("fired", "_outcome", "_waiters")
+    __slots__ = ("fired", "_outcome", "_observers")
 
     def __init__(self):
         self.fired = False
         self._outcome = None
-        self._waiters = []
+        self._observers = None
 
     def when(self):
         """
@@ -37,20 +39,36 @@ class Notifier:
         """
         if not self.fired:
             d = Deferred()
-            self._waiters.append(d)
+            self.observe(_fire, d)
             return d
         if isinstance(self._outcome, Failure):
             return fail(self._outcome)
         return succeed(self._outcome)
+
+    def observe(self, callback, *args):
+        """
+        Call C{callback(outcome, *args)} once the outcome (a value or a
+        L{Failure}) is known, at once if it is.
+        """
+        if self.fired:
+            callback(self._outcome, *args)
+        elif self._observers is None:
+            self._observers = [callback, args]
+        else:
+            self._observers += (callback, args)
 
     def fire(self, outcome):
         """
         Record C{outcome} (a value or a L{Failure}) and hand it to the waiters.
         """
         self.fired, self._outcome = True, outcome
-        waiters, self._waiters = self._waiters, []
-        for d in waiters:
-            if isinstance(outcome, Failure):
-                d.errback(outcome)
-            else:
-                d.callback(outcome)
+        observers, self._observers = self._observers or (), None
+        for i in range(0, len(observers), 2):
+            observers[i](outcome, *observers[i + 1])
+
+
+def _fire(outcome, d):
+    if isinstance(outcome, Failure):
+        d.errback(outcome)
+    else:
+        d.callback(outcome)

@@ -69,6 +69,7 @@ class TransportComponent(Component):
     }
     defaultInboxSize = 32
     destination = "its transport"
+    __slots__ = ("transport", "_inflow", "_writePaused", "_closed", "_peerFinishing", "_lost")
 
     def __init__(self, inboxSize=defaultInboxSize, **attributes):
         """
@@ -141,31 +142,28 @@ class TransportComponent(Component):
     # The component's side
 
     def main(self):
+        inbox = self.inboxes["inbox"]
+        closing = None
         try:
-            yield from self._serve()
+            while True:
+                if closing is None and not self._closed:
+                    while len(inbox) and not self._writePaused:
+                        self._write(inbox.take())
+                    closing = self.checkShutdown()
+                    if closing is not None:
+                        self._flushAndClose(closing)
+                if self._lost is not None and self._delivered():
+                    break
+                if self._peerFinishing and self._delivered():
+                    self._peerFinishing = False
+                    self._peerFinished()
+                    continue    # closing may have lost the connection at once
+                self.pause()
+                yield 1
+            self.send(self._endMessage(closing), "signal")
         except Exception:
             self._close()
             raise
-
-    def _serve(self):
-        inbox = self.inboxes["inbox"]
-        closing = None
-        while True:
-            if closing is None and not self._closed:
-                while len(inbox) and not self._writePaused:
-                    self._write(inbox.take())
-                closing = self.checkShutdown()
-                if closing is not None:
-                    self._flushAndClose(closing)
-            if self._lost is not None and self._delivered():
-                break
-            if self._peerFinishing and self._delivered():
-                self._peerFinishing = False
-                self._peerFinished()
-                continue    # closing may have lost the connection at once
-            self.pause()
-            yield 1
-        self.send(self._endMessage(closing), "signal")
 
     def _write(self, data):
         self.transport.write(requireBytes(data, self.name, self.destination))

@@ -64,8 +64,13 @@ class ConnectionProtocol(Protocol):
     @ivar connection: the L{Connection} served.
     """
 
+    # Slots for what it and Twisted set: a protocol per connection has no __dict__.
+    __slots__ = ("connection", "transport", "connected", "factory")
+
     def __init__(self, connection):
         self.connection = connection
+        self.transport = self.factory = None
+        self.connected = 0
 
     def connectionMade(self):
         self.connection.attach(self.transport)

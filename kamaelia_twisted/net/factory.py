@@ -43,7 +43,10 @@ class ComponentProtocol(ConnectionProtocol):
     @ivar connection: the L{Connection} component of the transport.
     """
 
-    def __init__(self, handler, reactor=None, inboxSize=Connection.defaultInboxSize, parent=None):
+    __slots__ = ("handler", "inboxSize", "parent", "_serving", "_running", "_done")
+
+    def __init__(self, handler, reactor=None, inboxSize=Connection.defaultInboxSize, parent=None,
+                 serving=None):
         """
         @param handler: a L{Component} (or graph) with C{inbox}, C{control},
             C{outbox} and C{signal}.
@@ -53,13 +56,18 @@ class ComponentProtocol(ConnectionProtocol):
         @param parent: a component (the server) whose children the connection
             and the handler are while they run, so they run on its reactor;
             L{None}: they run on their own.
+        @param serving: a set this protocol is in until it is done (a
+            factory's L{ComponentFactory.connections}), or L{None}.
         """
         ConnectionProtocol.__init__(self, Connection(inboxSize=inboxSize, reactor=reactor))
         self.handler = handler
         self.inboxSize = inboxSize
         self.parent = parent
+        self._serving = serving
         self._running = 0
         self._done = Notifier()
+        if serving is not None:
+            serving.add(self)
 
     def connectionMade(self):
         connection, handler = self.connection, self.handler
@@ -72,21 +80,33 @@ class ComponentProtocol(ConnectionProtocol):
             received.setCapacity(self.inboxSize)
         ConnectionProtocol.connectionMade(self)
         self._running = 2
+        connection.callWhenDone(self._connectionEnded)
+        handler.callWhenDone(self._handlerEnded)
         for component in (connection, handler):
-            component.whenDone().addBoth(self._ended, component)
             if self.parent is None:
                 component.activate()
             else:
                 self.parent.addChildren(component)  # activates it
 
-    def _ended(self, _, component):
+    def _connectionEnded(self, _):
+        self._ended(self.connection)
+
+    def _handlerEnded(self, _):
+        self._ended(self.handler)
+
+    def _ended(self, component):
         if self.parent is not None:
             self.parent.removeChild(component)
         if component is self.handler:
             askToStop(self.connection, self.handler)
         self._running -= 1
         if not self._running:
-            self._done.fire(None)
+            self._finished()
+
+    def _finished(self):
+        if self._serving is not None:
+            self._serving.discard(self)
+        self._done.fire(None)
 
     def whenDone(self):
         """
@@ -103,7 +123,7 @@ class ComponentProtocol(ConnectionProtocol):
         @return: L{whenDone}.
         """
         if self.transport is None:
-            self._done.fire(None)
+            self._finished()
         else:
             askToStop(self.handler, self)
         return self.whenDone()
@@ -147,10 +167,8 @@ class ComponentFactory(Factory):
         except Exception:
             self.log.failure("cannot serve a connection from {addr}", addr=addr)
             return None
-        protocol = ComponentProtocol(handler, self.reactor, self.inboxSize, self.parent)
+        protocol = ComponentProtocol(handler, self.reactor, self.inboxSize, self.parent, self.connections)
         protocol.factory = self
-        self.connections.add(protocol)
-        protocol.whenDone().addCallback(lambda _: self.connections.discard(protocol))
         return protocol
 
     def _newHandler(self):

@@ -27,6 +27,8 @@ class PureTransformer(Component):
     @ivar shutdown: the shutdown message that ended it, or L{None}.
     """
 
+    __slots__ = ("shutdown",)
+
     def __init__(self, function=None, **attributes):
         """
         @param function: called with each message; default: L{processMessage}.
