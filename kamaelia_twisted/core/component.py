@@ -340,8 +340,10 @@ class Component:
     def callWhenDone(self, callback, *args):
         """
         Call C{callback(result, *args)} when C{main} ends, C{result} being
-        its return value or, if it raised, the L{Failure}: L{whenDone}
-        without a L{Deferred}, for code that watches many components.
+        its return value or, if it raised, the
+        L{Failure<twisted.python.failure.Failure>}: L{whenDone} without a
+        L{Deferred<twisted.internet.defer.Deferred>}, for code that watches
+        many components.
         """
         if self._doneNotifier is None:
             self._doneNotifier = Notifier()
