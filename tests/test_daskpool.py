@@ -374,6 +374,27 @@ class EmbeddedClusterTests(unittest.TestCase):
 
         return d.addCallback(check)
 
+    @defer.inlineCallbacks
+    def test_shutdownWhileStarting(self):
+        """
+        A L{shutdownMicroprocess} while the embedded cluster starts stops
+        the pool connecting: its items leave as L{TaskCancelled}, no client
+        is made, and the cluster's processes have exited.
+        """
+        before = set(children())
+        pool = DaskPool(poolwork.square, workers=1)
+        sink = Tap(lambda message: None)
+        graph = Pipeline(DataSource([1, 2]), pool, sink).activate()
+        yield deferLater(reactor, 0.05, lambda: None)  # the items taken; the cluster takes seconds to start
+        self.assertEqual(pool.held, 2)
+        pool.inboxes["control"].deliver(shutdownMicroprocess())
+        yield graph.whenDone()
+        self.assertEqual([failed.item for failed in sink.collected], [1, 2])
+        for failed in sink.collected:
+            self.assertTrue(failed.failure.check(TaskCancelled), failed)
+        self.assertTrue(pool._client.cancelled())
+        self.assertEqual(set(children()) - before, set())
+
     def test_workerKilled(self):
         """
         The embedded cluster's workers have no nanny: the pool replaces a

@@ -368,6 +368,40 @@ class ThreadPoolTests(unittest.TestCase):
 
         return pool.activate().whenDone().addCallback(check)
 
+    def test_shutdownWhileDraining(self):
+        """
+        A L{shutdownMicroprocess} after L{producerFinished} ends the
+        draining: the pool finishes what it holds, takes nothing more from
+        its inbox, and passes the L{shutdownMicroprocess} on.
+        """
+        gate = threading.Event()
+        started = defer.Deferred()
+
+        def work(item):
+            if item == 0:
+                reactor.callFromThread(started.callback, None)
+                gate.wait(10)
+            return item
+
+        pool = ThreadPool(work, size=1, queue=0)
+        for item in range(4):
+            pool.inboxes["inbox"].deliver(item)
+        pool.inboxes["control"].deliver(producerFinished())
+        stop = shutdownMicroprocess()
+
+        def shutDown(_):
+            pool.inboxes["control"].deliver(stop)
+            gate.set()
+            return pool.whenDone()
+
+        def check(_):
+            self.assertEqual(list(pool.outboxes["outbox"]), [0])
+            self.assertEqual(list(pool.inboxes["inbox"]), [1, 2, 3])
+            self.assertEqual(list(pool.outboxes["signal"]), [stop])
+
+        pool.activate()
+        return started.addCallback(shutDown).addCallback(check)
+
     def test_badArguments(self):
         self.assertRaises(TypeError, ThreadPool, 42)
         self.assertRaises(ValueError, ThreadPool, abs, size=0)

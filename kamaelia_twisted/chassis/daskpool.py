@@ -354,7 +354,21 @@ class DaskPool(TaskPool):
 
     async def _connect(self):
         self._client = asyncio.ensure_future(self._makeClient())
-        await self._client
+        try:
+            await self._client
+        except asyncio.CancelledError:
+            pass  # shut down while connecting (_cancelOutstanding)
+
+    async def _connected(self):
+        """
+        Return the client once it has connected.
+
+        @raise TaskCancelled: if the pool was shut down while it connected.
+        """
+        try:
+            return await self._client
+        except asyncio.CancelledError:
+            raise TaskCancelled("{}: shut down while connecting to {}".format(self.name, self._where())) from None
 
     async def _makeClient(self):
         import cloudpickle
@@ -375,15 +389,15 @@ class DaskPool(TaskPool):
 
     async def _close(self):
         try:
-            client = await self._client  # if still connecting, let it finish
-        except SchedulerLost:
+            client = await self._client
+        except (SchedulerLost, asyncio.CancelledError):
             return
         await asyncio.wait_for(client.close(), STOP_GRACE)
 
     async def _apply(self, payloads):
         from distributed.client import FutureCancelledError
 
-        client = await self._client
+        client = await self._connected()
         if self._cancelling:
             raise TaskCancelled("{}: shut down before the item was submitted".format(self.name))
         if client.status != "running":
@@ -405,6 +419,9 @@ class DaskPool(TaskPool):
             self._futures.discard(future)
 
     async def _cancelOutstanding(self):
+        if not self._client.done():
+            self._client.cancel()  # still connecting: no need to wait for the cluster
+            return
         client = await self._client
         if self._futures:
             await client.cancel(list(self._futures), reason="pool-shutdown", msg="the pool was shut down")

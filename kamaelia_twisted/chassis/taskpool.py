@@ -96,8 +96,9 @@ class TaskPool(Component):
         stop = None
         while True:
             self.pause()
-            if stop is None:
-                stop = self.checkShutdown()
+            draining = isinstance(stop, producerFinished)
+            if stop is None or draining:  # a shutdownMicroprocess ends draining
+                stop = self.checkShutdown() or stop
             self._flush()
             draining = isinstance(stop, producerFinished)
             if stop is None or draining:
