@@ -299,8 +299,8 @@ class DaskPool(TaskPool):
         @param address: the scheduler, C{"tcp://host:8786"}; by default
             C{$KAMAELIA_DASK_ADDRESS}, and without it an embedded cluster.
         @param size: items the cluster works on at once (default: C{workers}).
-        @param queue: items submitted beyond C{size} (default: C{3 * size},
-            so that items can travel in twos; see L{GROUPS_PER_WORKER}).
+        @param queue: items submitted beyond C{size} (default: C{15 * size},
+            so that items can travel in eights; see L{GROUPS_PER_WORKER}).
         @param ordered: results in input order (C{False}: completion order).
         @param workers: worker processes of the embedded cluster (one thread each).
         @param reactor: the reactor.
@@ -309,7 +309,7 @@ class DaskPool(TaskPool):
             raise ValueError("DaskPool: workers must be a positive int, not {!r}".format(workers))
         size = workers if size is None else size
         if queue is None and isinstance(size, int):
-            queue = 3 * size
+            queue = 15 * size
         TaskPool.__init__(self, size, queue, ordered, reactor, **attributes)
         self.function = daskFunction(function)
         self.address = address or os.environ.get(ADDRESS_VARIABLE) or None
