@@ -171,7 +171,8 @@ class Box:
         """
         if not self.messages:
             self.messages = _NO_MESSAGES
-        self.setAlarm(alarm)
+        self.alarm = alarm
+        self.plain = False  # an alarm to call: not plain (see _updatePlain)
 
     def _updatePlain(self):
         self.plain = self.size is None and self.alarm is None and self.messages is not _NO_MESSAGES
