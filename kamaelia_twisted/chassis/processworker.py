@@ -13,10 +13,11 @@ import sys
 from collections import deque
 
 from twisted.internet import error
-from twisted.internet.defer import Deferred, succeed
+from twisted.internet.defer import Deferred
 from twisted.internet.protocol import ProcessProtocol
 from twisted.logger import Logger
 
+from ..core.notifier import Notifier
 from . import processchild
 from .processchild import FAILED, FROM_CHILD, HEADER, ITEM, READY, TO_CHILD, frame, frames
 from .tasks import NotStarted, TaskTimedOut, WorkerCrashed
@@ -73,7 +74,7 @@ class Worker(ProcessProtocol):
         self._ready = self._killed = self._stopping = False
         self._calls = deque()
         self._received = bytearray()
-        self._endWaiters = []
+        self._ended = Notifier()
         command = workerCommand(functionName)
         process = reactor.spawnProcess(self, command[0], command, env=env,
                                        childFDs={0: "w", 1: "r", 2: "r", TO_CHILD: "w", FROM_CHILD: "r"})
@@ -86,11 +87,7 @@ class Worker(ProcessProtocol):
         """
         Return a L{Deferred} that fires with L{None} once the process has ended.
         """
-        if not self.alive:
-            return succeed(None)
-        d = Deferred()
-        self._endWaiters.append(d)
-        return d
+        return self._ended.when()
 
     def apply(self, payload, timeout):
         """
@@ -148,9 +145,7 @@ class Worker(ProcessProtocol):
         for call in calls:
             self._cancelTimer(call)
             call.answer.errback(self._lostError(call, reason.value))
-        waiters, self._endWaiters = self._endWaiters, []
-        for d in waiters:
-            d.callback(None)
+        self._ended.fire(None)
 
     # Private
 
