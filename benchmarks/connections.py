@@ -24,7 +24,7 @@ import subprocess
 import sys
 import time
 
-from tcp import BATCH, expect, raiseFileLimit, startServer, stopServer
+from tcp import connectInBatches, expect, raiseFileLimit, startServer, stopServer
 
 MESSAGE = b"m" * 64
 
@@ -38,9 +38,8 @@ def loadClient(port, count, active, seconds):
     closes everything.
     """
     from twisted.internet import reactor, stdio
-    from twisted.internet.defer import Deferred, gatherResults, inlineCallbacks
-    from twisted.internet.endpoints import TCP4ClientEndpoint
-    from twisted.internet.protocol import Factory, Protocol
+    from twisted.internet.defer import Deferred
+    from twisted.internet.protocol import Protocol
     from twisted.protocols.basic import LineReceiver
 
     raiseFileLimit()
@@ -91,18 +90,11 @@ def loadClient(port, count, active, seconds):
         p50, p99 = (done[min(len(done) - 1, int(len(done) * q))] for q in (0.5, 0.99))
         print("result {} {} {}".format(len(done), p50, p99), flush=True)
 
-    @inlineCallbacks
-    def connectAll():
-        endpoint = TCP4ClientEndpoint(reactor, "127.0.0.1", port)
-        for start in range(0, count, BATCH):
-            batch = [Client() for _ in range(min(BATCH, count - start))]
-            clients.extend(batch)
-            yield gatherResults([endpoint.connect(Factory.forProtocol(lambda c=c: c)) for c in batch])
-            yield gatherResults([client.echoed for client in batch])
+    def connected(_):
         print("ready", flush=True)
         stdio.StandardIO(Commands())
 
-    reactor.callWhenRunning(connectAll)
+    reactor.callWhenRunning(lambda: connectInBatches(reactor, port, count, Client, clients).addCallback(connected))
     reactor.run()
 
 

@@ -195,9 +195,8 @@ def holdConnections(port, count):
     have each echo one byte, print "ready", and hold them until stdin closes.
     """
     from twisted.internet import reactor, stdio
-    from twisted.internet.defer import Deferred, gatherResults, inlineCallbacks
-    from twisted.internet.endpoints import TCP4ClientEndpoint
-    from twisted.internet.protocol import Factory, Protocol
+    from twisted.internet.defer import Deferred
+    from twisted.internet.protocol import Protocol
 
     raiseFileLimit()
     clients = []
@@ -219,19 +218,35 @@ def holdConnections(port, count):
                 client.transport.loseConnection()
             reactor.callLater(0.2, reactor.stop)
 
+    def connected(_):
+        print("ready", flush=True)
+        stdio.StandardIO(Quit())
+
+    reactor.callWhenRunning(lambda: connectInBatches(reactor, port, count, Client, clients).addCallback(connected))
+    reactor.run()
+
+
+def connectInBatches(reactor, port, count, makeClient, clients):
+    """
+    Connect C{count} protocols made by C{makeClient} to C{port}, in batches
+    (the listen backlog being short), each batch once the one before has
+    had its first echo (each protocol's C{echoed} Deferred); add them to
+    C{clients}. Return a Deferred that fires when all are connected.
+    """
+    from twisted.internet.defer import gatherResults, inlineCallbacks
+    from twisted.internet.endpoints import TCP4ClientEndpoint
+    from twisted.internet.protocol import Factory
+
     @inlineCallbacks
     def connectAll():
         endpoint = TCP4ClientEndpoint(reactor, "127.0.0.1", port)
         for start in range(0, count, BATCH):
-            batch = [Client() for _ in range(min(BATCH, count - start))]
+            batch = [makeClient() for _ in range(min(BATCH, count - start))]
             clients.extend(batch)
             yield gatherResults([endpoint.connect(Factory.forProtocol(lambda c=c: c)) for c in batch])
             yield gatherResults([client.echoed for client in batch])
-        print("ready", flush=True)
-        stdio.StandardIO(Quit())
 
-    reactor.callWhenRunning(connectAll)
-    reactor.run()
+    return connectAll()
 
 
 def backpressure(total, inboxSize):
