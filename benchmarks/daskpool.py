@@ -14,17 +14,15 @@ the median of C{--repeat} runs; the load average is printed before and after.
     python benchmarks/daskpool.py [--repeat 3]
 """
 
-import argparse
 import os
 import statistics
 from concurrent.futures import ProcessPoolExecutor
 
-from twisted.internet import reactor
 from twisted.internet.defer import inlineCallbacks
 
 from kamaelia_twisted import ProcessPool
 from kamaelia_twisted.chassis import DaskPool
-from pools import Apply, burn, calibrate, timeComponent, timeExecutor
+from pools import Apply, burn, calibrate, runMeasure, timeComponent, timeExecutor
 
 
 CPU_ITEMS = 100
@@ -81,21 +79,8 @@ def report(rounds, work, trivial, repeat, loads):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    outcome, before = [], os.getloadavg()[0]
-
-    @inlineCallbacks
-    def run():
-        try:
-            outcome.append((yield measure(args.repeat)))
-        finally:
-            reactor.stop()
-
-    reactor.callWhenRunning(run)
-    reactor.run()
-    print(report(*outcome[0], args.repeat, (before, os.getloadavg()[0])))
+    outcome, repeat, before = runMeasure(measure, __doc__)
+    print(report(*outcome, repeat, (before, os.getloadavg()[0])))
 
 
 if __name__ == "__main__":

@@ -192,8 +192,12 @@ def table(title, results, baseline, peer, ours, targets):
     return "\n".join(lines)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def runMeasure(measure, description):
+    """
+    Parse C{--repeat}, run C{measure(repeat)} (returning a Deferred) on the
+    reactor; return its outcome, the repeat count and the load average before.
+    """
+    parser = argparse.ArgumentParser(description=description.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     outcome, before = [], os.getloadavg()[0]
@@ -207,9 +211,13 @@ def main():
 
     reactor.callWhenRunning(run)
     reactor.run()
-    rounds, cpu, blocking = outcome[0]
+    return outcome[0], args.repeat, before
+
+
+def main():
+    (rounds, cpu, blocking), repeat, before = runMeasure(measure, __doc__)
     print("{} cores; load average {:.2f} before, {:.2f} after; medians of {}".format(
-        os.cpu_count(), before, os.getloadavg()[0], args.repeat))
+        os.cpu_count(), before, os.getloadavg()[0], repeat))
     print(table("CPU-bound: {} items of burn({}) (~{} ms each); speed-up: started, against one component".format(
         CPU_ITEMS, rounds, CPU_MILLISECONDS),
         cpu, "one component", "ProcessPoolExecutor(2)", "ProcessPool(size=2)", (0.95, 0.95)))
