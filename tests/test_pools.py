@@ -319,11 +319,12 @@ class ThreadPoolTests(unittest.TestCase):
 
         return through(pool, list(range(50)), sink).addCallback(check)
 
-    def test_shutdownFinishesHeldWork(self):
+    def stopWhileWorking(self, queue, items, controls=()):
         """
-        On L{shutdownMicroprocess} the pool takes nothing more from its inbox,
-        finishes the items it holds, sends their results, then passes the
-        message on.
+        Give a L{ThreadPool} of one thread C{items} and then C{controls} on
+        C{control}; once its thread works on item 0, send it a
+        L{shutdownMicroprocess} and let item 0 finish. Return a Deferred
+        firing with the pool and that message once the pool has ended.
         """
         gate = threading.Event()
         started = defer.Deferred()
@@ -334,24 +335,35 @@ class ThreadPoolTests(unittest.TestCase):
                 gate.wait(10)
             return item
 
-        pool = ThreadPool(work, size=1, queue=1)
-        for item in range(5):
+        pool = ThreadPool(work, size=1, queue=queue)
+        for item in items:
             pool.inboxes["inbox"].deliver(item)
+        for message in controls:
+            pool.inboxes["control"].deliver(message)
         stop = shutdownMicroprocess()
 
         def shutDown(_):
             pool.inboxes["control"].deliver(stop)
             gate.set()
-            return pool.whenDone()
+            return pool.whenDone().addCallback(lambda _: (pool, stop))
 
-        def check(_):
+        pool.activate()
+        return started.addCallback(shutDown)
+
+    def test_shutdownFinishesHeldWork(self):
+        """
+        On L{shutdownMicroprocess} the pool takes nothing more from its inbox,
+        finishes the items it holds, sends their results, then passes the
+        message on.
+        """
+        def check(ended):
+            pool, stop = ended
             self.assertEqual(list(pool.outboxes["outbox"]), [0, 1])
             self.assertEqual(list(pool.inboxes["inbox"]), [2, 3, 4])
             self.assertEqual(list(pool.outboxes["signal"]), [stop])
             self.assertEqual(poolThreads(pool), [])
 
-        pool.activate()
-        return started.addCallback(shutDown).addCallback(check)
+        return self.stopWhileWorking(1, range(5)).addCallback(check)
 
     def test_producerFinishedDrainsInbox(self):
         """
@@ -374,33 +386,13 @@ class ThreadPoolTests(unittest.TestCase):
         draining: the pool finishes what it holds, takes nothing more from
         its inbox, and passes the L{shutdownMicroprocess} on.
         """
-        gate = threading.Event()
-        started = defer.Deferred()
-
-        def work(item):
-            if item == 0:
-                reactor.callFromThread(started.callback, None)
-                gate.wait(10)
-            return item
-
-        pool = ThreadPool(work, size=1, queue=0)
-        for item in range(4):
-            pool.inboxes["inbox"].deliver(item)
-        pool.inboxes["control"].deliver(producerFinished())
-        stop = shutdownMicroprocess()
-
-        def shutDown(_):
-            pool.inboxes["control"].deliver(stop)
-            gate.set()
-            return pool.whenDone()
-
-        def check(_):
+        def check(ended):
+            pool, stop = ended
             self.assertEqual(list(pool.outboxes["outbox"]), [0])
             self.assertEqual(list(pool.inboxes["inbox"]), [1, 2, 3])
             self.assertEqual(list(pool.outboxes["signal"]), [stop])
 
-        pool.activate()
-        return started.addCallback(shutDown).addCallback(check)
+        return self.stopWhileWorking(0, range(4), [producerFinished()]).addCallback(check)
 
     def test_badArguments(self):
         self.assertRaises(TypeError, ThreadPool, 42)
