@@ -149,6 +149,24 @@ def napThenPid(seconds):
     return nap
 
 
+def throughKillingOnce(pool, items):
+    """
+    Send C{items} through C{pool}, whose results are C{(item, pid)}, and
+    SIGKILL the worker process of the first result. Return the Deferred of
+    L{through}, the sink, and a list that holds the killed process's id.
+    """
+    killed = []
+
+    def kill(message):
+        item, pid = message
+        if not killed:
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+
+    sink = Tap(kill)
+    return through(pool, items, sink), sink, killed
+
+
 class RunningClusterTests(unittest.TestCase):
     """
     A pool pointed at a scheduler and two workers started with C{dask}.
@@ -288,17 +306,8 @@ class FaultTests(unittest.TestCase):
         A worker killed with SIGKILL while it works: Dask runs its tasks
         again elsewhere, and every result arrives in input order.
         """
-        killed = []
-
-        def kill(message):
-            item, pid = message
-            if not killed:
-                os.kill(pid, signal.SIGKILL)
-                killed.append(pid)
-
-        sink = Tap(kill)
         items = list(range(12))
-        d = through(DaskPool(napThenPid(0.2), address=self.cluster.address, size=2), items, sink)
+        d, sink, killed = throughKillingOnce(DaskPool(napThenPid(0.2), address=self.cluster.address, size=2), items)
 
         def check(_):
             self.assertEqual([item for item, pid in sink.collected], items)
@@ -401,17 +410,8 @@ class EmbeddedClusterTests(unittest.TestCase):
         worker killed by a signal, Dask runs its tasks again, and every
         result arrives in input order.
         """
-        killed = []
-
-        def kill(message):
-            item, pid = message
-            if not killed:
-                os.kill(pid, signal.SIGKILL)
-                killed.append(pid)
-
-        sink = Tap(kill)
         items = list(range(6))
-        d = through(DaskPool(napThenPid(0.2), workers=1), items, sink)
+        d, sink, killed = throughKillingOnce(DaskPool(napThenPid(0.2), workers=1), items)
 
         def check(_):
             self.assertEqual([item for item, pid in sink.collected], items)
