@@ -24,7 +24,7 @@ from kamaelia_twisted.core.ipc import errorOccurred
 from kamaelia_twisted.util import DataSource
 
 from . import poolwork
-from .test_pools import EXAMPLES, ROOT, Script, Tap, checkBackpressure, exampleEnvironment, through
+from .test_pools import EXAMPLES, ROOT, Script, Tap, checkBackpressure, checkFailOn, exampleEnvironment, through
 
 DASK = os.path.join(os.path.dirname(sys.executable), "dask")
 
@@ -208,20 +208,7 @@ class RunningClusterTests(unittest.TestCase):
         An exception raised by the function leaves as a L{TaskFailed} with
         that exception, the worker's traceback in its notes.
         """
-
-        def check(sink):
-            self.assertEqual(sink.collected[0::2], ["good", "fine"])
-            failed = sink.collected[1]
-            self.assertEqual(failed.item, "bad")
-            self.assertTrue(failed.failure.check(ValueError))
-            self.assertEqual(failed.failure.getErrorMessage(), "bad item 'bad'")
-            note = failed.failure.value.__notes__[0]
-            self.assertIn("in worker process", note)
-            self.assertIn("failOn", note)
-            self.assertIn('raise ValueError("bad item', note)
-
-        d = through(self.pool("tests.poolwork:failOn"), ["good", "bad", "fine"])
-        return d.addCallback(check)
+        return checkFailOn(self, self.pool("tests.poolwork:failOn"))
 
     def test_unpicklable(self):
         """

@@ -87,6 +87,26 @@ class Feeder(Component):
 
 
 
+def checkFailOn(testCase, pool):
+    """
+    Check that C{pool} (of C{poolwork.failOn}) turns the exception raised
+    for one item into a L{TaskFailed} carrying it, the worker process's
+    traceback in its notes, and serves the items around it.
+    """
+    def check(sink):
+        testCase.assertEqual(sink.collected[0::2], ["good", "fine"])
+        failed = sink.collected[1]
+        testCase.assertEqual(failed.item, "bad")
+        testCase.assertTrue(failed.failure.check(ValueError))
+        testCase.assertEqual(failed.failure.getErrorMessage(), "bad item 'bad'")
+        note = failed.failure.value.__notes__[0]
+        testCase.assertIn("in worker process", note)
+        testCase.assertIn("failOn", note)
+        testCase.assertIn('raise ValueError("bad item', note)
+
+    return through(pool, ["good", "bad", "fine"]).addCallback(check)
+
+
 def checkBackpressure(testCase, pool):
     """
     Check that C{pool} (of C{poolwork.gated}, C{size=2, queue=1}) holds at
@@ -506,18 +526,7 @@ class ProcessPoolTests(unittest.TestCase):
         An exception raised by the function leaves as a L{TaskFailed} with
         that exception, the worker's traceback in its notes.
         """
-
-        def check(sink):
-            self.assertEqual(sink.collected[0::2], ["good", "fine"])
-            failed = sink.collected[1]
-            self.assertEqual(failed.item, "bad")
-            self.assertTrue(failed.failure.check(ValueError))
-            self.assertEqual(failed.failure.getErrorMessage(), "bad item 'bad'")
-            self.assertIn("in worker process", failed.failure.value.__notes__[0])
-            self.assertIn("failOn", failed.failure.value.__notes__[0])
-
-        d = through(ProcessPool("tests.poolwork:failOn", size=1), ["good", "bad", "fine"])
-        return d.addCallback(check)
+        return checkFailOn(self, ProcessPool("tests.poolwork:failOn", size=1))
 
     def test_crashReplacesWorker(self):
         """
