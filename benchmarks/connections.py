@@ -24,7 +24,7 @@ import subprocess
 import sys
 import time
 
-from tcp import connectInBatches, expect, raiseFileLimit, startServer, stopServer
+from tcp import bytesPerConnection, connectInBatches, expect, raiseFileLimit, startServer, stopServer
 
 MESSAGE = b"m" * 64
 
@@ -96,21 +96,6 @@ def loadClient(port, count, active, seconds):
 
     reactor.callWhenRunning(lambda: connectInBatches(reactor, port, count, Client, clients).addCallback(connected))
     reactor.run()
-
-
-def bytesPerConnection(kind, count):
-    server, port = startServer(kind, trace=True)
-    try:
-        clients = _clients(port, count, 0, 0)
-        expect(clients, "ready")
-        server.stdin.write("measure\n")
-        server.stdin.flush()
-        growth = int(expect(server, "memory"))
-        clients.stdin.close()
-        clients.wait()
-        return growth / count
-    finally:
-        stopServer(server)
 
 
 def load(kind, count, active, seconds):
