@@ -379,6 +379,16 @@ class ExitStatusTests(unittest.TestCase):
                                             .format(port)))
 
     @defer.inlineCallbacks
+    def test_inspectPortInUse(self):
+        """
+        An inspector that cannot listen fails twistd as its graph would.
+        """
+        port = yield self.serve(Factory.forProtocol(Protocol))
+        result = yield runTwistd("--inspect", "tcp:{}:interface=127.0.0.1".format(port), "echo", "--port", "tcp:0")
+        self.assertFailed(result, re.escape("Couldn't listen on 127.0.0.1:{}: [Errno 98] Address already in use."
+                                            .format(port)))
+
+    @defer.inlineCallbacks
     def test_portOutOfRange(self):
         self.assertFailed((yield runTwistd("echo", "--port", "tcp:99999")), re.escape("bind(): port must be 0-65535."))
 

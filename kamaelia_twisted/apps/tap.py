@@ -414,8 +414,9 @@ def _exit(status):
 def makeService(options):
     """
     Return a L{TwistdGraphService} running C{options.graph}; with
-    C{--inspect}, a L{MultiService} of it and a L{GraphService} running an
-    L{Inspector} of the graph.
+    C{--inspect}, a L{MultiService} of it and another running an
+    L{Inspector} of the graph (an inspector that cannot listen fails twistd
+    as the graph would).
     """
     graphService = TwistdGraphService(options.graph, stopTimeout=options["stop-timeout"],
                                       stopReactor=bool(options["exit-when-done"]))
@@ -423,6 +424,6 @@ def makeService(options):
         return graphService
     both = MultiService()
     graphService.setServiceParent(both)
-    GraphService(Inspector(options["inspect"], options.graph),
-                 stopTimeout=options["stop-timeout"]).setServiceParent(both)
+    TwistdGraphService(Inspector(options["inspect"], options.graph),
+                       stopTimeout=options["stop-timeout"]).setServiceParent(both)
     return both
