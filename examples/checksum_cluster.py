@@ -22,6 +22,7 @@ import sys
 
 from kamaelia_twisted import Pipeline
 from kamaelia_twisted.chassis import DaskPool, TaskFailed
+from kamaelia_twisted.program import runProgram
 from kamaelia_twisted.util import Collect, DataSource, PureTransformer
 
 
@@ -66,11 +67,11 @@ def main():
                         "(default: $KAMAELIA_DASK_ADDRESS, or a cluster started for this run)")
     parser.add_argument("--workers", type=int, default=2, help="worker processes of a cluster started here")
     args = parser.parse_args()
-    graph, results = checksumGraph(args.folder, args.address, args.workers)
     try:
-        graph.run()
-    except KeyboardInterrupt:
-        sys.exit(130)
+        graph, results = checksumGraph(args.folder, args.address, args.workers)
+    except (OSError, ValueError) as error:
+        sys.exit("checksum_cluster: {}".format(error))
+    runProgram(graph, "checksum_cluster")
     for result in results.collected:
         printResult(result)
 

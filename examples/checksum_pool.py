@@ -36,7 +36,10 @@ def main():
     parser.add_argument("folder")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    graph, results = checksumGraph(args.folder, args.workers)
+    try:
+        graph, results = checksumGraph(args.folder, args.workers)
+    except (OSError, ValueError) as error:
+        sys.exit("checksum_pool: {}".format(error))
     runProgram(graph, "checksum_pool")
     for result in results.collected:
         if isinstance(result, TaskFailed):

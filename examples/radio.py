@@ -15,6 +15,7 @@ import sys
 from kamaelia_twisted.apps.radio import RadioStation
 from kamaelia_twisted.codec import VorbisError
 from kamaelia_twisted.media import SAMPLE
+from kamaelia_twisted.program import runProgram
 
 
 def main(argv=None):
@@ -29,15 +30,11 @@ def main(argv=None):
         station = RadioStation(options.file, endpoint, loop=options.loop, speed=options.speed)
     except (OSError, VorbisError, ValueError) as error:
         sys.exit("radio: {}".format(error))
-    station.whenListening().addCallback(lambda port: print(
+    station.whenListening().addCallbacks(lambda port: print(
         "playing {} at {} bit/s on http://127.0.0.1:{}/stream.ogg".format(
-            options.file, station.bitrate, port.getHost().port), flush=True))
-    try:
-        station.run()
-    except KeyboardInterrupt:
-        sys.exit(130)
-    except Exception as error:
-        sys.exit("radio: {}".format(error))
+            options.file, station.bitrate, port.getHost().port), flush=True),
+        lambda failure: None)  # not listening: the station fails, and runProgram says why
+    runProgram(station, "radio")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,8 @@ from kamaelia_twisted.core.ipc import errorOccurred
 from kamaelia_twisted.util import DataSource
 
 from . import poolwork
-from .test_pools import EXAMPLES, ROOT, Script, Tap, checkBackpressure, checkFailOn, exampleEnvironment, through
+from .test_pools import (EXAMPLES, ROOT, Script, Tap, checkBackpressure, checkFailOn, exampleEnvironment,
+                         runExample, through)
 
 DASK = os.path.join(os.path.dirname(sys.executable), "dask")
 
@@ -459,6 +460,22 @@ class ExampleTests(unittest.TestCase):
             self.assertEqual((out.decode(), code), (expected, 0), err.decode()[-3000:])
 
         return d.addCallback(check)
+
+    def test_checksumClusterBadArguments(self):
+        """
+        A folder that is not one, or a malformed scheduler address: one line
+        on stderr, exit status 1, and no cluster started.
+        """
+        cases = [(["nowhere"], "checksum_cluster: [Errno 2] No such file or directory: 'nowhere'"),
+                 ([ROOT, "--address", "garbage"], "address must be like tcp://host:8786, not 'garbage'")]
+
+        def check(results):
+            for (out, err, code), (_, reason) in zip(results, cases):
+                lines = err.decode().splitlines()
+                self.assertEqual((out, len(lines), code), (b"", 1, 1), lines)
+                self.assertIn(reason, lines[0])
+
+        return defer.gatherResults([runExample("checksum_cluster.py", *args) for args, _ in cases]).addCallback(check)
 
     @defer.inlineCallbacks
     def test_checksumClusterInterrupted(self):

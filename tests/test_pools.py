@@ -915,6 +915,17 @@ class ExamplesTests(unittest.TestCase):
 
         return runExample("checksum_pool.py", folder, "--workers", "2").addCallback(check)
 
+    def test_checksumPoolBadFolder(self):
+        """
+        A folder that does not exist: one line on stderr, exit status 1.
+        """
+        def check(result):
+            out, err, code = result
+            self.assertEqual((out, err.decode().splitlines(), code),
+                             (b"", ["checksum_pool: [Errno 2] No such file or directory: 'nowhere'"], 1))
+
+        return runExample("checksum_pool.py", "nowhere").addCallback(check)
+
     def test_blockingService(self):
         """
         C{blocking_service.py} looks words up in sqlite from a thread pool.

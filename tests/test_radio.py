@@ -8,6 +8,7 @@ samples of the same file.
 
 import os
 import shutil
+import socket
 import struct
 import tempfile
 
@@ -766,6 +767,22 @@ class ExampleTests(unittest.TestCase):
         station.transport.signalProcess("INT")
         self.assertEqual((yield station.ended), 130)
         self.assertEqual(station.err, b"")
+
+    @defer.inlineCallbacks
+    def test_portInUse(self):
+        """
+        A port already in use: one line on stderr saying so, exit status 1.
+        """
+        busy = socket.socket()
+        self.addCleanup(busy.close)
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        station, code = yield runChild(self, [os.path.join(ROOT, "examples", "radio.py"), "--http",
+                                              "tcp:{}:interface=127.0.0.1".format(port)])
+        self.assertEqual((code, station.err.decode().splitlines()),
+                         (1, ["radio: Couldn't listen on 127.0.0.1:{}: [Errno 98] Address already in use."
+                              .format(port)]))
 
 
 # Multicast
