@@ -438,6 +438,16 @@ class InspectorTests(unittest.TestCase):
         self.assertEqual(len(json.loads(body)["components"]), 5)
 
     @defer.inlineCallbacks
+    def test_wrongMethod(self):
+        """
+        Another method than GET or HEAD is refused with 405, naming those two.
+        """
+        for path in ["/", "/graph.json", "/graph.dot", "/graph.svg", "/metrics"]:
+            response = yield Agent(reactor).request(b"POST", (self.url + path).encode())
+            yield readBody(response)
+            self.assertEqual((response.code, response.headers.getRawHeaders(b"allow")), (405, [b"GET, HEAD"]), path)
+
+    @defer.inlineCallbacks
     def test_dot(self):
         code, type_, body = yield self.get("/graph.dot")
         self.assertEqual(code, 200)

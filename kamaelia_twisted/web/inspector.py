@@ -140,6 +140,7 @@ class InspectorResource(Resource):
 
 class _Page(Resource):
     isLeaf = True
+    allowedMethods = (b"GET", b"HEAD")  # render_GET is set per instance, where a 405 does not look
 
     def __init__(self, render):
         Resource.__init__(self)
