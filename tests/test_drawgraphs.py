@@ -71,3 +71,35 @@ class DrawGraphsTests(unittest.TestCase):
         for n in (1, 2):
             self.assertIn(("Connection {0}->EchoProtocol {0}".format(n), ("outbox -> inbox",)), edges)
             self.assertIn(("EchoProtocol {0}->Connection {0}".format(n), ("outbox -> inbox",)), edges)
+
+
+class CommandLineTests(unittest.TestCase):
+    def drawgraphs(self, *args, **environment):
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT] + sys.path), **environment)
+        return utils.getProcessOutputAndValue(sys.executable, ["-m", "tools.drawgraphs"] + list(args),
+                                              env=env, path=ROOT)
+
+    def test_help(self):
+        """
+        C{--help} prints the usage and draws nothing.
+        """
+        def check(result):
+            out, err, code = result
+            self.assertEqual((code, err), (0, b""))
+            self.assertTrue(out.startswith(b"usage: python -m tools.drawgraphs [-h] [folder]"), out)
+            self.assertFalse(os.path.exists(os.path.join(ROOT, "--help")))
+
+        return self.drawgraphs("--help").addCallback(check)
+
+    def test_withoutGraphviz(self):
+        """
+        Without Graphviz's C{dot}: one line on stderr saying so, status 1.
+        """
+        folder = os.path.abspath(self.mktemp())
+
+        def check(result):
+            out, err, code = result
+            self.assertEqual((code, err.decode().splitlines()),
+                             (1, ["drawgraphs: [Errno 2] No such file or directory: 'dot'"]))
+
+        return self.drawgraphs(folder, PATH=os.path.abspath(self.mktemp())).addCallback(check)

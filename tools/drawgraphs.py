@@ -12,6 +12,7 @@ their type, numbered when there are several), so a picture changes only when
 its graph does.
 """
 
+import argparse
 import collections
 import os
 import subprocess
@@ -132,5 +133,18 @@ def main(reactor, folder=IMAGES):
     return serverPicture(reactor).addCallback(write)
 
 
+def run(reactor, argv):
+    """
+    Parse the command line C{argv} and draw the pictures; any error ends the
+    program with one line on stderr.
+    """
+    parser = argparse.ArgumentParser(prog="python -m tools.drawgraphs",
+                                     description="Draw the documentation's pictures of the example graphs.")
+    parser.add_argument("folder", nargs="?", default=IMAGES, help="where to write them (default: doc/images)")
+    folder = parser.parse_args(argv).folder
+    return defer.maybeDeferred(main, reactor, folder).addErrback(
+        lambda failure: sys.exit("drawgraphs: {}".format(failure.getErrorMessage())))
+
+
 if __name__ == "__main__":
-    task.react(main, sys.argv[1:])
+    task.react(run, [sys.argv[1:]])
