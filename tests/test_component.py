@@ -6,6 +6,7 @@ import sys
 from collections import deque
 
 from twisted.internet import defer, reactor, task, threads
+from twisted.python.failure import Failure
 from twisted.trial import unittest
 
 from kamaelia_twisted import (
@@ -13,6 +14,7 @@ from kamaelia_twisted import (
 )
 from kamaelia_twisted.core.component import ComponentStopped
 from kamaelia_twisted.core.linkage import BoxAlreadyLinked
+from kamaelia_twisted.core.notifier import Notifier
 from kamaelia_twisted.util import Collect
 
 from .helpers import Raiser
@@ -32,6 +34,21 @@ class BoxesTests(unittest.TestCase):
         c = Custom()
         self.assertEqual(sorted(c.inboxes), ["control", "in"])
         self.assertEqual(sorted(c.outboxes), ["out", "signal"])
+
+    def test_names(self):
+        """
+        A component's name is its class name and a number of its own, until
+        it is given another.
+        """
+        class Doubler(Component):
+            pass
+
+        first, second = Doubler(), Doubler()
+        self.assertRegex(first.name, r"^Doubler_[0-9]+$")
+        self.assertNotEqual(first.name, second.name)
+        self.assertIn(first.name, repr(first))
+        first.name = "doubling"
+        self.assertEqual((first.name, repr(first)), ("doubling", "<doubling initial>"))
 
     def test_attributesFromKeywords(self):
         class Greeter(Component):
@@ -160,6 +177,72 @@ class BoxesTests(unittest.TestCase):
         fired = []
         a.outboxes["outbox"].whenSpace().addCallback(fired.append)
         self.assertEqual((box.takeAll(), len(box), fired), ([1, 2], 0, [None]))
+
+    def test_sourcesFollowLinks(self):
+        """
+        A box's C{sources} are the boxes forwarding to it, as they are
+        linked and unlinked; a destination change reaches every source.
+        """
+        parent, first, second, sink = Component(), Component(), Component(), Component()
+        inbox = parent.inboxes["inbox"]
+        self.assertEqual(inbox.sources, ())
+        one = parent.link((first, "outbox"), (parent, "inbox"))
+        self.assertEqual(inbox.sources, (first.outboxes["outbox"],))
+        parent.link((second, "outbox"), (parent, "inbox"))
+        self.assertEqual(inbox.sources, (first.outboxes["outbox"], second.outboxes["outbox"]))
+        parent.link((parent, "inbox"), (sink, "inbox"), passthrough=1)
+        first.send(1)
+        second.send(2)
+        parent.unlink(thelinkage=one)
+        self.assertEqual(inbox.sources, (second.outboxes["outbox"],))
+        first.send("held")
+        second.send(3)
+        parent.unlink(thecomponent=second)
+        self.assertEqual(inbox.sources, ())
+        self.assertEqual(list(sink.inboxes["inbox"]), [1, 2, 3])
+        self.assertEqual(list(first.outboxes["outbox"]), ["held"])
+
+    def test_unlinkOneOfSeveral(self):
+        """
+        Unlinking one link leaves the component's others, which it undoes
+        when it ends; a link it does not own is left alone.
+        """
+        owner, a, b, other = Component(reactor=task.Clock()), Component(), Component(), Component()
+        toA = owner.link((owner, "outbox"), (a, "inbox"))
+        owner.link((owner, "signal"), (b, "control"))
+        foreign = other.link((other, "outbox"), (b, "inbox"))
+        owner.unlink(thelinkage=foreign)
+        owner.unlink(thelinkage=toA)
+        owner.send("kept", "signal")
+        other.send("theirs")
+        self.assertEqual((a.dataReady(), b.dataReady("control"), b.dataReady()), (0, 1, 1))
+        owner.activate()
+        owner.reactor.advance(0)
+        owner.send("after the end", "signal")
+        self.assertEqual(b.dataReady("control"), 1)
+        self.assertIs(other.outboxes["outbox"].target, b.inboxes["inbox"])
+
+    def test_boundsPerBox(self):
+        """
+        A bound and a capacity belong to their box alone; the smaller of the
+        two is where it is full.
+        """
+        a, b = Component(), Component()
+        first, second = a.inboxes["inbox"], b.inboxes["inbox"]
+        first.setCapacity(2)
+        second.setCapacity(2)
+        second.setSize(1)
+        self.assertEqual((first.size, first.capacity, second.size, second.capacity), (None, 2, 1, 2))
+        first.deliver(1)
+        second.deliver(1)
+        self.assertEqual((first.isFull(), second.isFull()), (False, True))
+        self.assertRaises(BoxFull, second.deliver, 2)
+        first.deliver(2)
+        self.assertTrue(first.isFull())
+        first.deliver(3)  # a capacity is advice: it still queues
+        first.removeBounds()
+        self.assertEqual((first.size, first.capacity, first.isFull(), len(first)), (None, None, False, 3))
+        self.assertEqual((second.size, second.capacity), (1, 2))
 
     def test_anyReady(self):
         c = Component()
@@ -806,3 +889,29 @@ class StopTests(unittest.TestCase):
         pipeline = Pipeline(c, sink).activate()
         reactor.callLater(0, c.unpause)
         return pipeline.whenDone().addCallback(lambda _: self.assertEqual(sink.collected, ["woken"]))
+
+
+class NotifierTests(unittest.TestCase):
+    def test_observersInOrder(self):
+        """
+        Observers, one or many, with arguments or without, and Deferreds from
+        C{when} all get the outcome once, in the order they asked.
+        """
+        for count in (1, 2, 3):
+            notifier, seen = Notifier(), []
+            for i in range(count):
+                if i == 1:
+                    notifier.observe(lambda outcome, tag: seen.append((tag, outcome)), "tagged")
+                else:
+                    notifier.observe(lambda outcome, i=i: seen.append((i, outcome)))
+            notifier.when().addCallback(lambda outcome: seen.append(("deferred", outcome)))
+            notifier.fire("done")
+            expected = [(0, "done"), ("tagged", "done"), (2, "done")][:count] + [("deferred", "done")]
+            self.assertEqual(seen, expected)
+
+    def test_failure(self):
+        notifier, seen = Notifier(), []
+        notifier.observe(seen.append)
+        notifier.fire(Failure(ValueError("no")))
+        self.assertTrue(seen[0].check(ValueError))
+        self.failureResultOf(notifier.when(), ValueError)

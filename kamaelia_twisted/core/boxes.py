@@ -70,6 +70,41 @@ class _NoMessages:
 _NO_MESSAGES = _NoMessages()
 
 
+class _Bounds:
+    """
+    A box's bound and capacity, and the smaller of the two as C{limit};
+    shared by every box bounded alike (see L{_bounds}), so that a box
+    spends one slot on them.
+    """
+
+    __slots__ = ("size", "capacity", "limit")
+
+    def __init__(self, size, capacity):
+        self.size, self.capacity = size, capacity
+        self.limit = min(sys.maxsize if bound is None else bound for bound in (size, capacity))
+
+
+_sharedBounds = {}
+
+
+def _bounds(size, capacity):
+    """
+    Return the one L{_Bounds} of C{size} and C{capacity}.
+    """
+    try:
+        return _sharedBounds[size, capacity]
+    except KeyError:
+        bounds = _sharedBounds[size, capacity] = _Bounds(size, capacity)
+        return bounds
+
+
+_UNBOUNDED = _bounds(None, None)
+
+# What a sleeping component's boxes hold as their alarm: wake the owner
+# (L{Box.sleepUntilDelivery}), without a bound method of its own per sleep.
+_WAKE_OWNER = object()
+
+
 class Box:
     """
     A queue of messages that may forward to a target box.
@@ -84,34 +119,27 @@ class Box:
         box is empty and its owner sleeps, an empty stand-in: see
         L{sleepUntilDelivery}); read it, but add and remove through the box
         so bounds and waiters are kept.
-    @ivar size: the most messages the box holds, a bound L{deliver} enforces
-        (L{None}: unbounded).
-    @ivar capacity: how many messages the box should hold, advice that
-        flow-aware producers honour through L{isFull} and L{whenSpace}; a
-        delivery beyond it still queues (L{None}: no advice).
-    @ivar alarm: called on each delivery while set (see L{setAlarm}): how a
-        paused owner wakes.
+    @ivar alarm: called on each delivery while set (see L{setAlarm}).
     @ivar plain: unbounded, without an alarm and holding a C{deque}, so that a
         delivery is a bare append (the fast path of C{Component.send}).
     @ivar target: the next L{Box} in the delivery chain, or L{None}.
     @ivar destination: where deliveries end up: the last box of the chain.
-    @ivar sources: the boxes that forward to this one, as a tuple.
     """
 
-    __slots__ = ("owner", "name", "messages", "size", "capacity", "_limit", "alarm",
-                 "plain", "target", "destination", "sources", "_spaceWaiters")
+    # Few slots, each used: a connection's components have eight boxes.
+    __slots__ = ("owner", "name", "messages", "_bounds", "alarm", "plain", "target",
+                 "destination", "_sources", "_spaceWaiters")
 
     def __init__(self, owner, name):
         self.owner = owner
         self.name = name
         self.messages = _NO_MESSAGES
-        self.size = self.capacity = None
-        self._limit = sys.maxsize
+        self._bounds = _UNBOUNDED
         self.alarm = None
         self.plain = False
         self.target = None
         self.destination = self
-        self.sources = ()
+        self._sources = None  # None, the one source, or a tuple of them
         self._spaceWaiters = None
 
     def __repr__(self):
@@ -126,14 +154,41 @@ class Box:
     def __bool__(self):
         return True
 
+    @property
+    def size(self):
+        """
+        The most messages the box holds, a bound L{deliver} enforces
+        (L{None}: unbounded); see L{setSize}.
+        """
+        return self._bounds.size
+
+    @property
+    def capacity(self):
+        """
+        How many messages the box should hold, advice that flow-aware
+        producers honour through L{isFull} and L{whenSpace}; a delivery
+        beyond it still queues (L{None}: no advice); see L{setCapacity}.
+        """
+        return self._bounds.capacity
+
+    @property
+    def sources(self):
+        """
+        The boxes that forward to this one, as a tuple.
+        """
+        sources = self._sources
+        if sources is None:
+            return ()
+        return sources if type(sources) is tuple else (sources,)
+
     def setSize(self, size):
         """
         Bound the box to C{size} messages (L{None} for no bound): a delivery
         to it when full raises L{BoxFull}.
         """
-        self.size = size
+        self._bounds = _bounds(size, self._bounds.capacity)
         self._updatePlain()
-        self._updateLimit()
+        self._releaseWaiters()
 
     def setCapacity(self, capacity):
         """
@@ -141,8 +196,8 @@ class Box:
         (L{None}: no advice): L{isFull} says so, and L{whenSpace} waits until
         it is half empty. Deliveries beyond it still queue.
         """
-        self.capacity = capacity
-        self._updateLimit()
+        self._bounds = _bounds(self._bounds.size, capacity)
+        self._releaseWaiters()
 
     def removeBounds(self):
         """
@@ -152,10 +207,6 @@ class Box:
         self.setSize(None)
         self.setCapacity(None)
 
-    def _updateLimit(self):
-        self._limit = min(sys.maxsize if bound is None else bound for bound in (self.size, self.capacity))
-        self._releaseWaiters()
-
     def setAlarm(self, alarm):
         """
         Call C{alarm()} after each delivery from now on (L{None}: stop).
@@ -163,19 +214,30 @@ class Box:
         self.alarm = alarm
         self._updatePlain()
 
-    def sleepUntilDelivery(self, alarm):
+    def sleepUntilDelivery(self):
         """
-        Call C{alarm()} at the next delivery, the owner going to sleep until
-        then; an empty box gives back its C{deque} meanwhile, so that a
-        sleeping component holds no memory for its empty boxes.
+        Wake the owner (its C{unpause()}) at the next delivery, the owner
+        going to sleep until then; an empty box gives back its C{deque}
+        meanwhile, so that a sleeping component holds no memory for its
+        empty boxes.
         """
         if not self.messages:
             self.messages = _NO_MESSAGES
-        self.alarm = alarm
+        self.alarm = _WAKE_OWNER
         self.plain = False  # an alarm to call: not plain (see _updatePlain)
 
+    def _ring(self):
+        """
+        Call the alarm, if set, after a delivery.
+        """
+        alarm = self.alarm
+        if alarm is _WAKE_OWNER:
+            self.owner.unpause()
+        elif alarm is not None:
+            alarm()
+
     def _updatePlain(self):
-        self.plain = self.size is None and self.alarm is None and self.messages is not _NO_MESSAGES
+        self.plain = self._bounds.size is None and self.alarm is None and self.messages is not _NO_MESSAGES
 
     def _holdMessages(self):
         """
@@ -190,7 +252,7 @@ class Box:
         flow-aware producer waits (L{whenSpace}) before sending more.
         """
         dest = self.destination
-        return len(dest.messages) >= dest._limit
+        return len(dest.messages) >= dest._bounds.limit
 
     def deliver(self, message):
         """
@@ -200,13 +262,14 @@ class Box:
             a capacity (L{setCapacity}) never raises.
         """
         dest = self.destination
-        if dest.size is not None and len(dest.messages) >= dest.size:
+        size = dest._bounds.size
+        if size is not None and len(dest.messages) >= size:
             raise BoxFull(dest)
         if dest.messages is _NO_MESSAGES:
             dest._holdMessages()
         dest.messages.append(message)
         if dest.alarm is not None:
-            dest.alarm()
+            dest._ring()
 
     def take(self):
         """
@@ -250,10 +313,10 @@ class Box:
         held here move on to the new destination.
         """
         if self.target is not None:
-            self.target.sources = tuple(source for source in self.target.sources if source is not self)
+            self.target._removeSource(self)
         self.target = target
         if target is not None:
-            target.sources += (self,)
+            target._addSource(self)
         self._updateDestination()
         if target is not None:
             self._forwardHeld()
@@ -266,12 +329,20 @@ class Box:
             dest.messages.extend(self.messages)
             self.messages.clear()
         if dest.messages and dest.alarm is not None:
-            dest.alarm()
+            dest._ring()
         if self._spaceWaiters is not None:
             # Waiters on a box that now forwards wait on its destination.
             waiters, self._spaceWaiters = self._spaceWaiters, None
             for d in waiters:
                 dest.whenSpace().chainDeferred(d)
+
+    def _addSource(self, source):
+        sources = self._sources
+        self._sources = source if sources is None else self.sources + (source,)
+
+    def _removeSource(self, source):
+        rest = tuple(box for box in self.sources if box is not source)
+        self._sources = rest[0] if len(rest) == 1 else rest or None
 
     def _updateDestination(self):
         self.destination = self.target.destination if self.target is not None else self
@@ -279,7 +350,7 @@ class Box:
             source._updateDestination()
 
     def _hasRoom(self):
-        return len(self.messages) <= self._limit // 2
+        return len(self.messages) <= self._bounds.limit // 2
 
     def _releaseWaiters(self):
         if self._spaceWaiters and self._hasRoom():

@@ -29,7 +29,7 @@ from twisted.python.failure import Failure
 
 from .boxes import Box, BoxFull
 from .ipc import errorOccurred, isShutdown
-from .linkage import Linkage
+from .linkage import Linkage, disconnect
 from .notifier import Notifier
 from .runtime import Runtime
 
@@ -55,7 +55,6 @@ class Component:
         at all when L{run} raises it.
     @ivar inboxes: name -> L{Box}; C{inboxes[name].setSize(n)} bounds one.
     @ivar outboxes: name -> L{Box}.
-    @ivar name: a unique, readable name used in messages and logs.
     """
 
     Inboxes = {"inbox": "Data to process", "control": "Shutdown messages"}
@@ -65,7 +64,7 @@ class Component:
     _raisesFailure = False
     # The core's own state in slots, the attributes of subclasses and of
     # keywords in __dict__: an idle component costs little memory.
-    __slots__ = ("name", "inboxes", "outboxes", "_reactor", "_scheduler", "_state", "_gen",
+    __slots__ = ("_name", "inboxes", "outboxes", "_reactor", "_scheduler", "_state", "_gen",
                  "_paused", "_sleeping", "_resume", "_throw", "_awaiting", "_parent", "_children",
                  "_links", "_doneNotifier", "__dict__", "__weakref__")
 
@@ -83,7 +82,7 @@ class Component:
                 type(self).__name__, ", ".join(sorted(unknown))))
         if attributes:
             self.__dict__.update(attributes)
-        self.name = "{}_{}".format(type(self).__name__, next(_ids))
+        self._name = next(_ids)  # the number of a name made when asked for (see name)
         self.inboxes = {name: Box(self, name) for name in self.Inboxes}
         self.outboxes = {name: Box(self, name) for name in self.Outboxes}
         self._reactor = reactor
@@ -94,6 +93,19 @@ class Component:
 
     def __repr__(self):
         return "<{} {}>".format(self.name, self._state)
+
+    @property
+    def name(self):
+        """
+        A unique, readable name used in messages and logs: by default the
+        class name and a number (C{"Doubler_7"}); assign to change it.
+        """
+        name = self._name
+        return "{}_{}".format(type(self).__name__, name) if type(name) is int else name
+
+    @name.setter
+    def name(self, name):
+        self._name = name
 
     @property
     def parent(self):
@@ -177,9 +189,8 @@ class Component:
         Sleep after the next C{yield}, until a message arrives in an inbox.
         """
         self._paused = True
-        alarm = self.unpause
         for box in self.inboxes.values():
-            box.sleepUntilDelivery(alarm)
+            box.sleepUntilDelivery()
 
     def pauseUntilSpace(self, boxname="outbox"):
         """
@@ -221,8 +232,9 @@ class Component:
         """
         linkage = Linkage(source[0], source[1], sink[0], sink[1], passthrough)
         linkage.connect()
+        # Kept as its two boxes, lighter than the Linkage: each connection has four links.
         self._links = self._links or []
-        self._links.append(linkage)
+        self._links += linkage.boxes
         return linkage
 
     def unlink(self, thecomponent=None, thelinkage=None):
@@ -230,10 +242,16 @@ class Component:
         Remove C{thelinkage}, or every link this component owns that involves
         C{thecomponent}. Messages sent later stay in the source box.
         """
-        for linkage in list(self._links):
-            if linkage is thelinkage or (thecomponent is not None and linkage.involves(thecomponent)):
-                linkage.disconnect()
-                self._links.remove(linkage)
+        links, kept = self._links, []
+        unwanted = thelinkage.boxes if thelinkage is not None else None
+        for i in range(0, len(links), 2):
+            source, sink = links[i], links[i + 1]
+            if (source, sink) == unwanted or (
+                    thecomponent is not None and thecomponent in (source.owner, sink.owner)):
+                disconnect(source, sink)
+            else:
+                kept += (source, sink)
+        self._links = kept
 
     def addChildren(self, *children):
         """
@@ -333,9 +351,7 @@ class Component:
         Return a L{Deferred<twisted.internet.defer.Deferred>} that fires with C{main}'s return value when it
         ends, or errbacks with the failure if it raised.
         """
-        if self._doneNotifier is None:
-            self._doneNotifier = Notifier()
-        return self._doneNotifier.when()
+        return self._notifier().when()
 
     def callWhenDone(self, callback, *args):
         """
@@ -345,9 +361,12 @@ class Component:
         L{Deferred<twisted.internet.defer.Deferred>}, for code that watches
         many components.
         """
+        self._notifier().observe(callback, *args)
+
+    def _notifier(self):
         if self._doneNotifier is None:
             self._doneNotifier = Notifier()
-        self._doneNotifier.observe(callback, *args)
+        return self._doneNotifier
 
     def run(self):
         """
@@ -414,14 +433,12 @@ class Component:
         self._gen = None
         if isinstance(result, Failure):
             self._fail(result)
-        for linkage in self._links:
-            linkage.disconnect()
-        self._links = ()
+        links, self._links = self._links, ()
+        for i in range(0, len(links), 2):
+            disconnect(links[i], links[i + 1])
         for box in self.inboxes.values():
             box.removeBounds()  # nobody will make room: release senders waiting for it
-        if self._doneNotifier is None:
-            self._doneNotifier = Notifier()
-        self._doneNotifier.fire(result)
+        self._notifier().fire(result)
 
     def _fail(self, failure):
         origin = _origin(failure.value, self.name)

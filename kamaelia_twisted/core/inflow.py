@@ -18,21 +18,19 @@ from collections import deque
 class Inflow:
     """
     Deliver messages on C{outbox}, pausing C{producer} while its destination
-    is full.
+    is full; once the held messages are all delivered, the outbox's owner is
+    woken (C{unpause()}), for one waiting for them to end.
 
     @ivar outbox: the L{kamaelia_twisted.core.boxes.Box} messages go out on.
     @ivar producer: an C{IPushProducer} (a transport or a listening port),
         or L{None} while there is none to pause.
-    @ivar onDrained: called with no argument when held messages have all
-        been delivered.
     """
 
-    __slots__ = ("outbox", "producer", "onDrained", "_held")
+    __slots__ = ("outbox", "producer", "_held")
 
-    def __init__(self, outbox, producer, onDrained=lambda: None):
+    def __init__(self, outbox, producer):
         self.outbox = outbox
         self.producer = producer
-        self.onDrained = onDrained
         self._held = None
 
     @property
@@ -77,4 +75,4 @@ class Inflow:
         self._held = None
         if self.producer is not None:
             self.producer.resumeProducing()
-        self.onDrained()
+        self.outbox.owner.unpause()

@@ -66,6 +66,14 @@ class Linkage:
         return "<Linkage {}.{} -> {}.{}>".format(
             self.source.name, self.sourcebox, self.sink.name, self.sinkbox)
 
+    @property
+    def boxes(self):
+        """
+        The source box and the sink box, a pair of
+        L{Box<kamaelia_twisted.core.boxes.Box>}es.
+        """
+        return self._from, self._to
+
     def involves(self, component):
         """
         Tell whether C{component} is this link's source or sink.
@@ -87,8 +95,15 @@ class Linkage:
         """
         Stop the link; later messages stay in the source box.
         """
-        if self._from.target is self._to:
-            self._from.setTarget(None)
+        disconnect(self._from, self._to)
+
+
+def disconnect(source, sink):
+    """
+    Stop box C{source} forwarding to box C{sink}, if it still does.
+    """
+    if source.target is sink:
+        source.setTarget(None)
 
 
 def _box(component, name, inbox):

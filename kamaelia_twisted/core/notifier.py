@@ -25,6 +25,8 @@ class Notifier:
     @ivar fired: whether the outcome is known.
     """
 
+    # The observers: None, one callback taking no arguments, or a list of
+    # callbacks and their arguments in turn.
     __slots__ = ("fired", "_outcome", "_observers")
 
     def __init__(self):
@@ -50,19 +52,29 @@ class Notifier:
         Call C{callback(outcome, *args)} once the outcome (a value or a
         L{Failure}) is known, at once if it is.
         """
+        observers = self._observers
         if self.fired:
             callback(self._outcome, *args)
-        elif self._observers is None:
+        elif observers is None and not args:
+            self._observers = callback  # one observer, the common case: no list
+        elif observers is None:
             self._observers = [callback, args]
+        elif type(observers) is list:
+            observers += (callback, args)
         else:
-            self._observers += (callback, args)
+            self._observers = [observers, (), callback, args]
 
     def fire(self, outcome):
         """
         Record C{outcome} (a value or a L{Failure}) and hand it to the waiters.
         """
         self.fired, self._outcome = True, outcome
-        observers, self._observers = self._observers or (), None
+        observers, self._observers = self._observers, None
+        if observers is None:
+            return
+        if type(observers) is not list:
+            observers(outcome)
+            return
         for i in range(0, len(observers), 2):
             observers[i](outcome, *observers[i + 1])
 

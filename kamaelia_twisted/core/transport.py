@@ -90,7 +90,7 @@ class TransportComponent(Component):
         Start serving C{transport} (from the protocol's C{connectionMade}).
         """
         self.transport = transport
-        self._inflow = Inflow(self.outboxes["outbox"], transport, self._notify)
+        self._inflow = Inflow(self.outboxes["outbox"], transport)  # wakes this component when drained
         transport.registerProducer(self, True)
         self._notify()
 

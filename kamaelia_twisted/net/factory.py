@@ -65,7 +65,7 @@ class ComponentProtocol(ConnectionProtocol):
         self.parent = parent
         self._serving = serving
         self._running = 0
-        self._done = Notifier()
+        self._done = None  # a Notifier, once asked for or done
         if serving is not None:
             serving.add(self)
 
@@ -106,14 +106,19 @@ class ComponentProtocol(ConnectionProtocol):
     def _finished(self):
         if self._serving is not None:
             self._serving.discard(self)
-        self._done.fire(None)
+        self._notifier().fire(None)
 
     def whenDone(self):
         """
         Return a L{Deferred<twisted.internet.defer.Deferred>} that fires with L{None} once the handler and the
         connection have both ended (however they ended).
         """
-        return self._done.when()
+        return self._notifier().when()
+
+    def _notifier(self):
+        if self._done is None:
+            self._done = Notifier()
+        return self._done
 
     def shutdown(self):
         """

@@ -166,7 +166,7 @@ class _Body(Protocol):
         self.reason = None
 
     def connectionMade(self):
-        self.inflow = Inflow(self.client.outboxes["outbox"], self.transport, self.client.unpause)
+        self.inflow = Inflow(self.client.outboxes["outbox"], self.transport)
 
     def dataReceived(self, data):
         self.client.bytesReceived += len(data)
