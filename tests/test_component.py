@@ -170,8 +170,8 @@ class BoxesTests(unittest.TestCase):
 
 class PerClassMethodsTests(unittest.TestCase):
     """
-    Each component class runs a copy of its own of C{dataReady}, C{recv} and
-    C{send}, which behaves as C{Component}'s.
+    Each component class runs a copy of its own of C{dataReady}, C{recv},
+    C{send} and C{_step}, which behaves as C{Component}'s.
     """
 
     def test_copiesOfTheirOwn(self):
@@ -181,7 +181,7 @@ class PerClassMethodsTests(unittest.TestCase):
         class LoudRelay(Relay):
             pass
 
-        for name in ("dataReady", "recv", "send"):
+        for name in ("dataReady", "recv", "send", "_step"):
             shared = getattr(Component, name)
             methods = [getattr(cls, name) for cls in (Component, Relay, LoudRelay)]
             self.assertEqual(len({id(method.__code__) for method in methods}), 3)
@@ -362,6 +362,14 @@ class LifecycleTests(unittest.TestCase):
                 return result
 
         return Waiter().activate().whenDone().addCallback(self.assertEqual, "later")
+
+    def test_yieldDeferredSubclass(self):
+        class Waiter(Component):
+            def main(self):
+                results = yield defer.DeferredList([task.deferLater(reactor, 0.01, lambda: "later")])
+                return results
+
+        return Waiter().activate().whenDone().addCallback(self.assertEqual, [(True, "later")])
 
     def test_yieldFailedDeferred(self):
         class Catcher(Component):

@@ -95,7 +95,7 @@ class Component:
     def __init_subclass__(cls, **kwargs):
         """
         Give the new class copies of its own of the methods that run once per
-        message (see L{_PER_CLASS}).
+        message or step (see L{_PER_CLASS}).
         """
         super().__init_subclass__(**kwargs)
         for name in _PER_CLASS:
@@ -400,7 +400,7 @@ class Component:
         except Exception:
             self._finish(Failure())
             return
-        if isinstance(value, Deferred):
+        if Deferred in type(value).__mro__:  # isinstance, without Deferred's ABC machinery
             self._awaiting = value
             value.addCallbacks(self._resumeWith, self._resumeWithFailure)
         elif self._paused:
@@ -448,13 +448,13 @@ class Component:
             self._parent.unlink(thecomponent=self)
 
 
-# The methods that run once per message; each subclass gets a copy of its own
-# (the same code in a function and code object of its own). CPython caches an
-# attribute look-up such as C{self.inboxes} in the code that makes it, for one
-# type of C{self} at a time: one code shared by all component classes misses
-# that cache whenever two classes take turns, as the stages of any pipeline do,
-# and each look-up takes the slow path.
-_PER_CLASS = ("dataReady", "recv", "send")
+# The methods that run once per message or step; each subclass gets a copy of
+# its own (the same code in a function and code object of its own). CPython
+# caches an attribute look-up such as C{self.inboxes} in the code that makes it,
+# for one type of C{self} at a time: one code shared by all component classes
+# misses that cache whenever two classes take turns, as the stages of any
+# pipeline do, and each look-up takes the slow path.
+_PER_CLASS = ("dataReady", "recv", "send", "_step")
 
 
 def _copyMethod(cls, name, replaced=None):
