@@ -164,9 +164,10 @@ class Component:
         """
         # Box.take, inlined.
         box = self.inboxes[boxname]
+        if box._spaceWaiters is None:
+            return box.messages.popleft()
         message = box.messages.popleft()
-        if box._spaceWaiters is not None:
-            box._releaseWaiters()
+        box._releaseWaiters()
         return message
 
     def dataReady(self, boxname="inbox"):
