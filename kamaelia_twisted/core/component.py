@@ -461,16 +461,17 @@ _PER_CLASS = ("dataReady", "recv", "send", "_step")
 def _copyMethod(cls, name, replaced=None):
     """
     Give C{cls} a copy of its own of C{Component}'s method C{name} if it
-    inherits it (or a copy of it).
+    inherits that method or a copy of it (a function of equal code).
 
     @param replaced: a method that C{Component.name} replaces, copies of
         which C{cls} may hold.
     """
-    method, shared = getattr(cls, name), getattr(Component, name)
-    if getattr(method, "_copyOf", method) in (shared, replaced):
+    shared = getattr(Component, name)
+    code = getattr(getattr(cls, name), "__code__", None)
+    if code == shared.__code__ or (replaced is not None and code == replaced.__code__):
         copy = FunctionType(shared.__code__.replace(), shared.__globals__, shared.__name__,
                             shared.__defaults__, shared.__closure__)
-        copy.__qualname__, copy.__doc__, copy._copyOf = shared.__qualname__, shared.__doc__, shared
+        copy.__qualname__, copy.__doc__ = shared.__qualname__, shared.__doc__
         setattr(cls, name, copy)
 
 
