@@ -12,7 +12,7 @@ from twisted.trial import unittest
 from kamaelia_twisted import (
     BoxFull, Component, Pipeline, errorOccurred, noSpaceInBox, producerFinished, shutdownMicroprocess,
 )
-from kamaelia_twisted.core.component import ComponentStopped
+from kamaelia_twisted.core.component import ComponentStopped, countSends, sentCounts
 from kamaelia_twisted.core.linkage import BoxAlreadyLinked
 from kamaelia_twisted.core.notifier import Notifier
 from kamaelia_twisted.util import Collect
@@ -251,6 +251,66 @@ class BoxesTests(unittest.TestCase):
         self.assertTrue(c.anyReady())
 
 
+class PerClassMethodsTests(unittest.TestCase):
+    """
+    Each component class runs a copy of its own of C{dataReady}, C{recv},
+    C{send} and C{_step}, which behaves as C{Component}'s.
+    """
+
+    def test_copiesOfTheirOwn(self):
+        class Relay(Component):
+            pass
+
+        class LoudRelay(Relay):
+            pass
+
+        for name in ("dataReady", "recv", "send", "_step"):
+            shared = getattr(Component, name)
+            methods = [getattr(cls, name) for cls in (Component, Relay, LoudRelay)]
+            self.assertEqual(len({id(method.__code__) for method in methods}), 3)
+            self.assertEqual({(method.__qualname__, method.__doc__) for method in methods},
+                             {(shared.__qualname__, shared.__doc__)})
+        a, b = Relay(), LoudRelay()
+        a.link((a, "outbox"), (b, "inbox"))
+        a.send("hi")
+        self.assertEqual((b.dataReady(), b.recv(), b.dataReady()), (1, "hi", 0))
+        self.assertRaises(KeyError, a.send, "hi", "nowhere")
+
+    def test_overridesKept(self):
+        class Tagging(Component):
+            def send(self, message, boxname="outbox"):
+                Component.send(self, ("tagged", message), boxname)
+
+        class Subclass(Tagging):
+            pass
+
+        self.assertIs(Subclass.send, Tagging.send)
+        c = Subclass()
+        c.send("x")
+        self.assertEqual(list(c.outboxes["outbox"]), [("tagged", "x")])
+
+    def test_countSendsReachesCopies(self):
+        class Source(Component):
+            pass
+
+        countSends(True)
+        self.addCleanup(countSends, False)
+
+        class Later(Source):
+            pass
+
+        early, later = Source(), Later()
+        for c in (early, later):
+            c.send("a")
+            c.send("b", "signal")
+            self.assertEqual(sentCounts(c), {"outbox": 1, "signal": 1})
+        countSends(False)
+        for c in (early, later):
+            c.send("c")
+            self.assertEqual(sentCounts(c), {"outbox": 1, "signal": 1})
+            self.assertEqual(list(c.outboxes["outbox"]), ["a", "c"])
+
+
 class LifecycleTests(unittest.TestCase):
     def test_returnValue(self):
         class Answer(Component):
@@ -385,6 +445,14 @@ class LifecycleTests(unittest.TestCase):
                 return result
 
         return Waiter().activate().whenDone().addCallback(self.assertEqual, "later")
+
+    def test_yieldDeferredSubclass(self):
+        class Waiter(Component):
+            def main(self):
+                results = yield defer.DeferredList([task.deferLater(reactor, 0.01, lambda: "later")])
+                return results
+
+        return Waiter().activate().whenDone().addCallback(self.assertEqual, [(True, "later")])
 
     def test_yieldFailedDeferred(self):
         class Catcher(Component):

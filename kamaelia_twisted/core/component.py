@@ -21,7 +21,7 @@ C{yield someDeferred} sleeps until the Deferred fires::
 """
 
 from itertools import count
-from types import GeneratorType
+from types import FunctionType, GeneratorType
 
 from twisted.internet.defer import Deferred, gatherResults
 from twisted.logger import Logger
@@ -90,6 +90,15 @@ class Component:
         self._gen = self._resume = self._throw = self._awaiting = self._parent = self._doneNotifier = None
         self._paused = self._sleeping = False
         self._children = self._links = ()
+
+    def __init_subclass__(cls, **kwargs):
+        """
+        Give the new class copies of its own of the methods that run once per
+        message or step (see L{_PER_CLASS}).
+        """
+        super().__init_subclass__(**kwargs)
+        for name in _PER_CLASS:
+            _copyMethod(cls, name)
 
     def __repr__(self):
         return "<{} {}>".format(self.name, self._state)
@@ -167,9 +176,10 @@ class Component:
         """
         # Box.take, inlined.
         box = self.inboxes[boxname]
+        if box._spaceWaiters is None:
+            return box.messages.popleft()
         message = box.messages.popleft()
-        if box._spaceWaiters is not None:
-            box._releaseWaiters()
+        box._releaseWaiters()
         return message
 
     def dataReady(self, boxname="inbox"):
@@ -410,7 +420,7 @@ class Component:
         except Exception:
             self._finish(Failure())
             return
-        if isinstance(value, Deferred):
+        if Deferred in type(value).__mro__:  # isinstance, without Deferred's ABC machinery
             self._awaiting = value
             value.addCallbacks(self._resumeWith, self._resumeWithFailure)
         elif self._paused:
@@ -456,6 +466,41 @@ class Component:
             self._parent.unlink(thecomponent=self)
 
 
+# The methods that run once per message or step; each subclass gets a copy of
+# its own (the same code in a function and code object of its own). CPython
+# caches an attribute look-up such as C{self.inboxes} in the code that makes it,
+# for one type of C{self} at a time: one code shared by all component classes
+# misses that cache whenever two classes take turns, as the stages of any
+# pipeline do, and each look-up takes the slow path.
+_PER_CLASS = ("dataReady", "recv", "send", "_step")
+
+
+def _copyMethod(cls, name, replaced=None):
+    """
+    Give C{cls} a copy of its own of C{Component}'s method C{name} if it
+    inherits that method or a copy of it (a function of equal code).
+
+    @param replaced: a method that C{Component.name} replaces, copies of
+        which C{cls} may hold.
+    """
+    shared = getattr(Component, name)
+    code = getattr(getattr(cls, name), "__code__", None)
+    if code == shared.__code__ or (replaced is not None and code == replaced.__code__):
+        copy = FunctionType(shared.__code__.replace(), shared.__globals__, shared.__name__,
+                            shared.__defaults__, shared.__closure__)
+        copy.__qualname__, copy.__doc__ = shared.__qualname__, shared.__doc__
+        setattr(cls, name, copy)
+
+
+def _subclasses(cls):
+    """
+    Yield every class derived from C{cls}.
+    """
+    for subclass in cls.__subclasses__():
+        yield subclass
+        yield from _subclasses(subclass)
+
+
 _uncountedSend = Component.send
 
 
@@ -474,10 +519,14 @@ def countSends(on):
     """
     From now on, count (C{on}) or stop counting the messages that
     L{Component.send} sends, per component and outbox (see L{sentCounts}).
-    Counting swaps C{Component.send} for a slower one in the whole process,
-    so it is for inspection, not for always.
+    Counting swaps C{Component.send} (and the copies that component classes
+    hold of it) for a slower one in the whole process, so it is for
+    inspection, not for always.
     """
+    replaced = Component.send
     Component.send = _countedSend if on else _uncountedSend
+    for cls in _subclasses(Component):
+        _copyMethod(cls, "send", replaced)
 
 
 def sentCounts(component):
