@@ -158,6 +158,21 @@ class SelectorTestCase(unittest.TestCase):
             self.addCleanup(s.close)
         return a, b
 
+    def tcpPair(self):
+        """
+        Return two connected non-blocking TCP sockets on the loopback.
+        """
+        listener = socket.socket()
+        self.addCleanup(listener.close)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        a = socket.create_connection(listener.getsockname())
+        b, _ = listener.accept()
+        for s in (a, b):
+            s.setblocking(False)
+            self.addCleanup(s.close)
+        return a, b
+
     def request(self, message):
         self.selector.inboxes["notify"].deliver(message)
 
@@ -186,6 +201,25 @@ class ReadWriteTests(SelectorTestCase):
         self.assertIs(client.recv("readReady"), mine)
         self.assertEqual(self.selector.watching(), [])
         self.assertReactorRestored()
+
+    @defer.inlineCallbacks
+    def test_tcpReaderAcknowledgesAtOnce(self):
+        """
+        A TCP socket notified readable acknowledges at once what it reads
+        (C{TCP_QUICKACK}), even if the kernel had chosen to delay its
+        acknowledgements: a peer's last short segment, held by Nagle's
+        algorithm until then, is not kept waiting for a delayed one.
+        """
+        client, (mine, peer) = Client(), self.tcpPair()
+        mine.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 0)
+        self.assertEqual(mine.getsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK), 0)
+        self.request(newReader(client, ((client, "readReady"), mine)))
+        yield iterations(2)
+        delivered = whenDelivered(client.inboxes["readReady"])
+        peer.send(b"x")
+        yield delivered
+        self.assertEqual(mine.getsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK), 1)
+        self.assertEqual(list(client.inboxes["readReady"]), [mine])
 
     @defer.inlineCallbacks
     def test_oneNotificationPerRequest(self):

@@ -26,6 +26,7 @@ C{Selector} is never started::
 
 import os
 import select
+import socket
 
 from twisted.internet.interfaces import IReadDescriptor, IWriteDescriptor
 from zope.interface import implementer
@@ -39,6 +40,7 @@ READ, WRITE, EXCEPTIONAL = 0, 1, 2
 _POLLIN, _POLLOUT = getattr(select, "POLLIN", 1), getattr(select, "POLLOUT", 4)
 _POLLERRORS = getattr(select, "POLLERR", 8) | getattr(select, "POLLHUP", 16) | getattr(select, "POLLNVAL", 32)
 _KINDS = ("reading", "writing", "exceptional conditions")
+_QUICKACK = getattr(socket, "TCP_QUICKACK", None)  # Linux only
 
 # Kamaelia.IPC's requests, by class name: this module must not import Kamaelia
 # (nor Axon), which resolve through the Axon layer once it is installed.
@@ -107,6 +109,15 @@ class ReactorSelector(Component):
     sleeps, handing the requests the reactor does not watch yet to it (a
     request is given to the poller or the reactor only when the one or the
     other is about to look): an idle selector costs nothing.
+
+    A TCP socket (Python's C{socket.socket}) notified readable is also
+    told to acknowledge what it receives at once (Linux's C{TCP_QUICKACK},
+    where it exists), as its component is about to read it: the kernel then
+    acknowledges once it is read rather than up to 40 ms later in the hope of
+    data to send with it. Kamaelia's sockets do not set C{TCP_NODELAY}, so a
+    peer holds a short last segment (Nagle's algorithm) until its previous
+    one is acknowledged; a delayed acknowledgement then stalls a transfer's
+    end.
 
     Like C{select()}, this is level-triggered, at most once per poll: a
     notified request has left the pollers, so a component that asks again
@@ -371,6 +382,8 @@ class ReactorSelector(Component):
         if reply is None:  # an event for a request withdrawn in this reactor iteration
             return
         self._withdraw(watch.selectable, kind)
+        if kind == READ:
+            _acknowledgeAtOnce(watch.selectable)
         if self._retiring and not self._watches:
             self.unpause()  # to end
         try:
@@ -454,6 +467,21 @@ class _Watch:
 
     def logPrefix(self):
         return "ReactorSelector"
+
+
+def _acknowledgeAtOnce(selectable):
+    """
+    Make C{selectable}, if a TCP socket, acknowledge what it receives without
+    delay until the kernel next decides otherwise (C{TCP_QUICKACK} is not
+    sticky): the acknowledgement owed goes once its component has read.
+    """
+    if _QUICKACK is None or not isinstance(selectable, socket.socket):
+        return
+    try:
+        if selectable.type == socket.SOCK_STREAM and selectable.family in (socket.AF_INET, socket.AF_INET6):
+            selectable.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
+    except OSError:  # closed meanwhile: its component's recv finds out
+        pass
 
 
 def _requestOf(message):
