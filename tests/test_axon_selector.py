@@ -113,6 +113,32 @@ def watched():
             [w for w in reactor.getWriters() if isinstance(w, _Watch)])
 
 
+def tcpPair(case):
+    """
+    Return two connected non-blocking TCP sockets on the loopback, closed
+    when C{case} ends.
+    """
+    listener = socket.socket()
+    case.addCleanup(listener.close)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    a = socket.create_connection(listener.getsockname())
+    b, _ = listener.accept()
+    for s in (a, b):
+        s.setblocking(False)
+        case.addCleanup(s.close)
+    return a, b
+
+
+def delayAcknowledgements(sock):
+    """
+    Have C{sock} delay its acknowledgements, as the kernel does for a socket
+    that answers what it receives, and check that it does.
+    """
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 0)
+    assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK) == 0
+
+
 def openDescriptors():
     return os.listdir("/proc/self/fd")
 
@@ -158,21 +184,6 @@ class SelectorTestCase(unittest.TestCase):
             self.addCleanup(s.close)
         return a, b
 
-    def tcpPair(self):
-        """
-        Return two connected non-blocking TCP sockets on the loopback.
-        """
-        listener = socket.socket()
-        self.addCleanup(listener.close)
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(1)
-        a = socket.create_connection(listener.getsockname())
-        b, _ = listener.accept()
-        for s in (a, b):
-            s.setblocking(False)
-            self.addCleanup(s.close)
-        return a, b
-
     def request(self, message):
         self.selector.inboxes["notify"].deliver(message)
 
@@ -203,23 +214,25 @@ class ReadWriteTests(SelectorTestCase):
         self.assertReactorRestored()
 
     @defer.inlineCallbacks
-    def test_tcpReaderAcknowledgesAtOnce(self):
+    def test_tcpReaderAcknowledgesBeforeSleeping(self):
         """
-        A TCP socket notified readable acknowledges at once what it reads
-        (C{TCP_QUICKACK}), even if the kernel had chosen to delay its
-        acknowledgements: a peer's last short segment, held by Nagle's
-        algorithm until then, is not kept waiting for a delayed one.
+        A TCP socket notified readable acknowledges what its component has
+        read once the selector goes to sleep (C{TCP_QUICKACK}), even if the
+        kernel had chosen to delay its acknowledgements: a peer's next short
+        segment, held by Nagle's algorithm until then, is not kept waiting.
         """
-        client, (mine, peer) = Client(), self.tcpPair()
-        mine.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 0)
-        self.assertEqual(mine.getsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK), 0)
+        client, (mine, peer) = Client(), tcpPair(self)
+        delayAcknowledgements(mine)
         self.request(newReader(client, ((client, "readReady"), mine)))
         yield iterations(2)
         delivered = whenDelivered(client.inboxes["readReady"])
         peer.send(b"x")
         yield delivered
+        self.assertEqual(mine.recv(10), b"x")
+        self.request(newReader(client, ((client, "readReady"), mine)))  # as Kamaelia asks again
+        yield iterations(3)
+        self.assertEqual(Runtime.of(reactor).scheduler.runnable, 0)
         self.assertEqual(mine.getsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK), 1)
-        self.assertEqual(list(client.inboxes["readReady"]), [mine])
 
     @defer.inlineCallbacks
     def test_oneNotificationPerRequest(self):
@@ -596,6 +609,25 @@ class PollingTests(unittest.TestCase):
         self.askToRead()  # a request already pending: it only wakes the selector
         self.reactor.advance(self.selector.pollInterval)
         self.assertEqual(len(box), 2)
+
+    def test_acknowledgesOnlyBeforeSleeping(self):
+        """
+        While other components are busy, a TCP socket notified readable
+        keeps its kernel's delayed acknowledgements (data sent back carries
+        them); once nothing else waits for a step, the selector has it
+        acknowledge before sleeping.
+        """
+        mine, peer = tcpPair(self)
+        delayAcknowledgements(mine)
+        box = self.client.inboxes["readReady"]
+        Busy(box, 20, reactor=self.reactor).activate()
+        self.selector.inboxes["notify"].deliver(newReader(self.client, ((self.client, "readReady"), mine)))
+        peer.send(b"x")
+        seen = []
+        box.setAlarm(lambda: seen.append(mine.getsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK)))
+        self.reactor.advance(1)
+        self.assertEqual((list(box), seen), ([mine], [0]))
+        self.assertEqual(mine.getsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK), 1)
 
     def test_refusedByTheReactor(self):
         """

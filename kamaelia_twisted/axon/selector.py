@@ -110,14 +110,14 @@ class ReactorSelector(Component):
     request is given to the poller or the reactor only when the one or the
     other is about to look): an idle selector costs nothing.
 
-    A TCP socket (Python's C{socket.socket}) notified readable is also
-    told to acknowledge what it receives at once (Linux's C{TCP_QUICKACK},
-    where it exists), as its component is about to read it: the kernel then
-    acknowledges once it is read rather than up to 40 ms later in the hope of
-    data to send with it. Kamaelia's sockets do not set C{TCP_NODELAY}, so a
-    peer holds a short last segment (Nagle's algorithm) until its previous
-    one is acknowledged; a delayed acknowledgement then stalls a transfer's
-    end.
+    Before it sleeps, it has the TCP sockets (Python's C{socket.socket}) it
+    reported readable since it last slept acknowledge at once what their
+    components have read (Linux's C{TCP_QUICKACK}, where it exists): the
+    kernel may otherwise delay that acknowledgement up to 40 ms, waiting for
+    data to carry it, while a peer with Nagle's algorithm on (Kamaelia's
+    sockets do not set C{TCP_NODELAY}) holds its next short segment until it
+    comes, the last of a transfer included. While components are busy, data
+    sent back carries the acknowledgements, as the kernel intends.
 
     Like C{select()}, this is level-triggered, at most once per poll: a
     notified request has left the pollers, so a component that asks again
@@ -178,6 +178,7 @@ class ReactorSelector(Component):
         self._polled = 0
         # The _Watches with requests not yet given to the poller, to the reactor:
         self._unpolled, self._fresh = {}, {}
+        self._read = {}  # the selectables notified readable since this selector last slept
 
     def trackedBy(self, tracker):
         """
@@ -211,6 +212,7 @@ class ReactorSelector(Component):
                 else:
                     polling.discard(self)
                     self._handOver()
+                    self._acknowledge()
                     self.pause()
                 yield 1
         finally:
@@ -289,7 +291,7 @@ class ReactorSelector(Component):
             watch.close()
 
     def _unwatchAll(self):
-        watches, self._watches = self._watches, {}
+        watches, self._watches, self._read = self._watches, {}, {}
         for watch in watches.values():
             self.reactor.removeReader(watch)
             self.reactor.removeWriter(watch)
@@ -348,6 +350,15 @@ class ReactorSelector(Component):
                     self._withdraw(watch.selectable, kind)
                     self._refuse(kind, watch.selectable, reply.owner, reply.name, error)
 
+    def _acknowledge(self):
+        """
+        Have the sockets reported readable since this selector last slept
+        acknowledge now what their components have read.
+        """
+        read, self._read = self._read, {}
+        for selectable in read:
+            _acknowledgeAtOnce(selectable)
+
     def _handOverOne(self, watch, kind):
         if watch.replies[kind] is None or watch.inReactor[kind]:
             return
@@ -383,7 +394,7 @@ class ReactorSelector(Component):
             return
         self._withdraw(watch.selectable, kind)
         if kind == READ:
-            _acknowledgeAtOnce(watch.selectable)
+            self._read[watch.selectable] = None
         if self._retiring and not self._watches:
             self.unpause()  # to end
         try:
@@ -471,9 +482,9 @@ class _Watch:
 
 def _acknowledgeAtOnce(selectable):
     """
-    Make C{selectable}, if a TCP socket, acknowledge what it receives without
-    delay until the kernel next decides otherwise (C{TCP_QUICKACK} is not
-    sticky): the acknowledgement owed goes once its component has read.
+    Make C{selectable}, if a TCP socket, acknowledge now what it has received
+    and read, and go on acknowledging without delay until the kernel next
+    decides otherwise (C{TCP_QUICKACK} is not sticky).
     """
     if _QUICKACK is None or not isinstance(selectable, socket.socket):
         return
