@@ -214,11 +214,11 @@ class ReadWriteTests(SelectorTestCase):
         self.assertReactorRestored()
 
     @defer.inlineCallbacks
-    def test_tcpReaderAcknowledgesBeforeSleeping(self):
+    def test_tcpReaderAcknowledgesOnceIdle(self):
         """
         A TCP socket notified readable acknowledges what its component has
-        read once the selector goes to sleep (C{TCP_QUICKACK}), even if the
-        kernel had chosen to delay its acknowledgements: a peer's next short
+        read once the process is idle (C{TCP_QUICKACK}), even if the kernel
+        had chosen to delay its acknowledgements: a peer's next short
         segment, held by Nagle's algorithm until then, is not kept waiting.
         """
         client, (mine, peer) = Client(), tcpPair(self)
@@ -534,14 +534,19 @@ class Busy(Component):
     C{box} holds.
     """
 
-    def __init__(self, box, steps, reactor=None):
+    def __init__(self, box, steps, then=None, reactor=None):
+        """
+        @param then: called by the reactor once this component has ended.
+        """
         Component.__init__(self, reactor=reactor)
-        self.box, self.steps, self.seen = box, steps, []
+        self.box, self.steps, self.seen, self.then = box, steps, [], then
 
     def main(self):
         for _ in range(self.steps):
             self.seen.append(len(self.box))
             yield 1
+        if self.then is not None:
+            self.reactor.callLater(0, self.then)
 
 
 class PollingTests(unittest.TestCase):
@@ -610,24 +615,36 @@ class PollingTests(unittest.TestCase):
         self.reactor.advance(self.selector.pollInterval)
         self.assertEqual(len(box), 2)
 
-    def test_acknowledgesOnlyBeforeSleeping(self):
+    def test_acknowledgesOnlyOnceIdle(self):
         """
         While other components are busy, a TCP socket notified readable
         keeps its kernel's delayed acknowledgements (data sent back carries
-        them); once nothing else waits for a step, the selector has it
-        acknowledge before sleeping.
+        them). Once the selector sleeps, a turn of the reactor that notifies
+        something (the components answer, and acknowledge with their data)
+        leaves them too; a turn that notifies nothing has it acknowledge.
         """
         mine, peer = tcpPair(self)
         delayAcknowledgements(mine)
-        box = self.client.inboxes["readReady"]
-        Busy(box, 20, reactor=self.reactor).activate()
+
+        def quickAck():
+            return mine.getsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK)
+
+        def otherReadable():  # as the reactor reports it, between the selector's sleep and its next turn
+            [watch] = [w for w in self.reactor.getReaders() if w.selectable is self.mine]
+            watch.doRead()
+
+        box, seen = self.client.inboxes["readReady"], []
+        box.setAlarm(lambda: seen.append(quickAck()))
         self.selector.inboxes["notify"].deliver(newReader(self.client, ((self.client, "readReady"), mine)))
+        self.askToRead()
         peer.send(b"x")
-        seen = []
-        box.setAlarm(lambda: seen.append(mine.getsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK)))
+        Busy(box, 20, then=otherReadable, reactor=self.reactor).activate()
         self.reactor.advance(1)
-        self.assertEqual((list(box), seen), ([mine], [0]))
-        self.assertEqual(mine.getsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK), 1)
+        self.assertEqual((list(box), seen), ([mine, self.mine], [0, 0]))
+        self.assertEqual(quickAck(), 0)
+        self.askToRead()  # the selector wakes, sleeps, and nothing comes
+        self.reactor.advance(1)
+        self.assertEqual(quickAck(), 1)
 
     def test_refusedByTheReactor(self):
         """

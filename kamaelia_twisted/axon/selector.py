@@ -110,14 +110,15 @@ class ReactorSelector(Component):
     request is given to the poller or the reactor only when the one or the
     other is about to look): an idle selector costs nothing.
 
-    Before it sleeps, it has the TCP sockets (Python's C{socket.socket}) it
-    reported readable since it last slept acknowledge at once what their
+    Once the process is idle (the selector asleep, and a turn of the
+    reactor with nothing to notify), the TCP sockets (Python's
+    C{socket.socket}) it reported readable since acknowledge what their
     components have read (Linux's C{TCP_QUICKACK}, where it exists): the
     kernel may otherwise delay that acknowledgement up to 40 ms, waiting for
     data to carry it, while a peer with Nagle's algorithm on (Kamaelia's
     sockets do not set C{TCP_NODELAY}) holds its next short segment until it
-    comes, the last of a transfer included. While components are busy, data
-    sent back carries the acknowledgements, as the kernel intends.
+    comes, the last of a transfer included. While data flows, data sent back
+    carries the acknowledgements, as the kernel intends.
 
     Like C{select()}, this is level-triggered, at most once per poll: a
     notified request has left the pollers, so a component that asks again
@@ -178,7 +179,10 @@ class ReactorSelector(Component):
         self._polled = 0
         # The _Watches with requests not yet given to the poller, to the reactor:
         self._unpolled, self._fresh = {}, {}
-        self._read = {}  # the selectables notified readable since this selector last slept
+        self._read = {}  # the selectables notified readable since this selector last acknowledged
+        # Notifications given so far, and then when this selector last slept;
+        # the reactor's call that acknowledges if none has come since:
+        self._reported, self._sleptAt, self._idleCheck = 0, 0, None
 
     def trackedBy(self, tracker):
         """
@@ -212,10 +216,14 @@ class ReactorSelector(Component):
                 else:
                     polling.discard(self)
                     self._handOver()
-                    self._acknowledge()
+                    self._sleptAt = self._reported
+                    if self._read and self._idleCheck is None:
+                        self._idleCheck = self.reactor.callLater(0, self._acknowledgeIfIdle)
                     self.pause()
                 yield 1
         finally:
+            if self._idleCheck is not None:
+                self._idleCheck.cancel()
             polling.discard(self)
             self._unwatchAll()
             if hasattr(self._poller, "close"):
@@ -350,10 +358,22 @@ class ReactorSelector(Component):
                     self._withdraw(watch.selectable, kind)
                     self._refuse(kind, watch.selectable, reply.owner, reply.name, error)
 
+    def _acknowledgeIfIdle(self):
+        """
+        Called by the reactor a turn after this selector went to sleep: if
+        that turn notified nothing, the process is idle, waiting for data, and
+        what its sockets have read is acknowledged now; if something came,
+        its components answer (and acknowledge with their data), and the
+        selector will sleep again.
+        """
+        self._idleCheck = None
+        if self._reported == self._sleptAt:
+            self._acknowledge()
+
     def _acknowledge(self):
         """
-        Have the sockets reported readable since this selector last slept
-        acknowledge now what their components have read.
+        Have the sockets reported readable since this selector last
+        acknowledged acknowledge now what their components have read.
         """
         read, self._read = self._read, {}
         for selectable in read:
@@ -393,6 +413,7 @@ class ReactorSelector(Component):
         if reply is None:  # an event for a request withdrawn in this reactor iteration
             return
         self._withdraw(watch.selectable, kind)
+        self._reported += 1
         if kind == READ:
             self._read[watch.selectable] = None
         if self._retiring and not self._watches:
