@@ -7,9 +7,11 @@ apart by class name); L{KamaeliaOnSelectorTests} runs Kamaelia's own
 components on it.
 """
 
+import gc
 import os
 import select
 import socket
+import weakref
 
 from twisted.internet import defer, reactor
 from twisted.internet.task import deferLater
@@ -549,6 +551,17 @@ class Busy(Component):
             self.reactor.callLater(0, self.then)
 
 
+class Sleeper(Component):
+    """
+    Sleeps until a message comes, then ends.
+    """
+
+    def main(self):
+        while not self.dataReady("inbox"):
+            self.pause()
+            yield 1
+
+
 class PollingTests(unittest.TestCase):
     """
     While other components keep the scheduler busy, the selector polls its
@@ -620,8 +633,9 @@ class PollingTests(unittest.TestCase):
         While other components are busy, a TCP socket notified readable
         keeps its kernel's delayed acknowledgements (data sent back carries
         them). Once the selector sleeps, a turn of the reactor that notifies
-        something (the components answer, and acknowledge with their data)
-        leaves them too; a turn that notifies nothing has it acknowledge.
+        something, or that leaves a component waiting for a step, leaves
+        them too (the components are at work); a turn with neither has it
+        acknowledge.
         """
         mine, peer = tcpPair(self)
         delayAcknowledgements(mine)
@@ -642,9 +656,52 @@ class PollingTests(unittest.TestCase):
         self.reactor.advance(1)
         self.assertEqual((list(box), seen), ([mine, self.mine], [0, 0]))
         self.assertEqual(quickAck(), 0)
-        self.askToRead()  # the selector wakes, sleeps, and nothing comes
+        sleeper = Sleeper(reactor=self.reactor).activate()
+        self.askToRead()
+        Busy(box, 20, then=lambda: sleeper.inboxes["inbox"].deliver("wake"), reactor=self.reactor).activate()
+        self.reactor.advance(1)
+        self.assertTrue(sleeper.isDone())
+        self.assertEqual(quickAck(), 0)
+        self.askToRead()  # a request already pending: the selector wakes, sleeps, and nothing comes
         self.reactor.advance(1)
         self.assertEqual(quickAck(), 1)
+
+    def test_removedReaderNotKeptToAcknowledge(self):
+        """
+        A socket its component stops reading (C{removeReader}, then closed,
+        as Kamaelia's ConnectedSocketAdapter ends) is not held until the
+        process is idle, to acknowledge: a process that is never idle does
+        not accumulate them.
+        """
+        listener = socket.socket()
+        self.addCleanup(listener.close)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        mine = socket.create_connection(listener.getsockname())
+        peer, _ = listener.accept()
+        self.addCleanup(peer.close)
+        mine.setblocking(False)
+        gone, alive = weakref.ref(mine), []
+        box = self.client.inboxes["readReady"]
+
+        def stopReading():
+            box.setAlarm(None)
+            sock = box.messages.popleft()
+            self.selector.inboxes["notify"].deliver(removeReader(self.client, sock))
+            sock.close()
+            self.reactor.callLater(0, collected)  # before the selector's first chance to acknowledge
+
+        def collected():
+            gc.collect()
+            alive.append(gone() is not None)
+
+        box.setAlarm(stopReading)
+        self.selector.inboxes["notify"].deliver(newReader(self.client, ((self.client, "readReady"), mine)))
+        del mine
+        peer.send(b"x")
+        Busy(box, 20, reactor=self.reactor).activate()
+        self.reactor.advance(1)
+        self.assertEqual(alive, [False])
 
     def test_refusedByTheReactor(self):
         """

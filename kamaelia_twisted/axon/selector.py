@@ -110,9 +110,10 @@ class ReactorSelector(Component):
     request is given to the poller or the reactor only when the one or the
     other is about to look): an idle selector costs nothing.
 
-    Once the process is idle (the selector asleep, and a turn of the
-    reactor with nothing to notify), the TCP sockets (Python's
-    C{socket.socket}) it reported readable since acknowledge what their
+    Once the process is idle (the selector asleep, then a turn of the
+    reactor with nothing to notify and no component waiting for a step), the
+    TCP sockets (Python's C{socket.socket}) it reported readable since
+    acknowledge what their
     components have read (Linux's C{TCP_QUICKACK}, where it exists): the
     kernel may otherwise delay that acknowledgement up to 40 ms, waiting for
     data to carry it, while a peer with Nagle's algorithm on (Kamaelia's
@@ -282,6 +283,8 @@ class ReactorSelector(Component):
             watch = self._watches.get(selectable)
         except TypeError:  # unhashable: never watched
             return
+        if kind == READ:
+            self._read.pop(selectable, None)  # not to be read any more: nothing to acknowledge
         if watch is None or watch.replies[kind] is None:
             return
         watch.replies[kind] = None
@@ -361,13 +364,16 @@ class ReactorSelector(Component):
     def _acknowledgeIfIdle(self):
         """
         Called by the reactor a turn after this selector went to sleep: if
-        that turn notified nothing, the process is idle, waiting for data, and
-        what its sockets have read is acknowledged now; if something came,
-        its components answer (and acknowledge with their data), and the
-        selector will sleep again.
+        that turn notified nothing and no component waits for a step, the
+        process is idle, waiting for data, and what its sockets have read is
+        acknowledged now. Otherwise its components are at work (answering,
+        and acknowledging with their data), and this selector will sleep
+        again.
         """
         self._idleCheck = None
-        if self._reported == self._sleptAt:
+        runtime = self.runtime
+        busy = runtime.scheduler.runnable - len(runtime.shared.get(ReactorSelector, ()))
+        if self._reported == self._sleptAt and busy <= 0:
             self._acknowledge()
 
     def _acknowledge(self):
