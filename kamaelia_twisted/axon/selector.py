@@ -113,13 +113,13 @@ class ReactorSelector(Component):
     Once the process is idle (the selector asleep, then a turn of the
     reactor with nothing to notify and no component waiting for a step), the
     TCP sockets (Python's C{socket.socket}) it reported readable since
-    acknowledge what their
-    components have read (Linux's C{TCP_QUICKACK}, where it exists): the
-    kernel may otherwise delay that acknowledgement up to 40 ms, waiting for
-    data to carry it, while a peer with Nagle's algorithm on (Kamaelia's
-    sockets do not set C{TCP_NODELAY}) holds its next short segment until it
-    comes, the last of a transfer included. While data flows, data sent back
-    carries the acknowledgements, as the kernel intends.
+    acknowledge what their components have read (Linux's C{TCP_QUICKACK},
+    where it exists): the kernel may otherwise delay that acknowledgement up
+    to 40 ms, waiting for data to carry it, while a peer with Nagle's
+    algorithm on (Kamaelia's sockets do not set C{TCP_NODELAY}) holds its
+    next short segment until it comes, the last of a transfer included.
+    While data flows, data sent back carries the acknowledgements, as the
+    kernel intends.
 
     Like C{select()}, this is level-triggered, at most once per poll: a
     notified request has left the pollers, so a component that asks again
