@@ -7,9 +7,11 @@ apart by class name); L{KamaeliaOnSelectorTests} runs Kamaelia's own
 components on it.
 """
 
+import gc
 import os
 import select
 import socket
+import weakref
 
 from twisted.internet import defer, reactor
 from twisted.internet.task import deferLater
@@ -113,6 +115,32 @@ def watched():
             [w for w in reactor.getWriters() if isinstance(w, _Watch)])
 
 
+def tcpPair(case):
+    """
+    Return two connected non-blocking TCP sockets on the loopback, closed
+    when C{case} ends.
+    """
+    listener = socket.socket()
+    case.addCleanup(listener.close)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    a = socket.create_connection(listener.getsockname())
+    b, _ = listener.accept()
+    for s in (a, b):
+        s.setblocking(False)
+        case.addCleanup(s.close)
+    return a, b
+
+
+def delayAcknowledgements(sock):
+    """
+    Have C{sock} delay its acknowledgements, as the kernel does for a socket
+    that answers what it receives, and check that it does.
+    """
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 0)
+    assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK) == 0
+
+
 def openDescriptors():
     return os.listdir("/proc/self/fd")
 
@@ -186,6 +214,27 @@ class ReadWriteTests(SelectorTestCase):
         self.assertIs(client.recv("readReady"), mine)
         self.assertEqual(self.selector.watching(), [])
         self.assertReactorRestored()
+
+    @defer.inlineCallbacks
+    def test_tcpReaderAcknowledgesOnceIdle(self):
+        """
+        A TCP socket notified readable acknowledges what its component has
+        read once the process is idle (C{TCP_QUICKACK}), even if the kernel
+        had chosen to delay its acknowledgements: a peer's next short
+        segment, held by Nagle's algorithm until then, is not kept waiting.
+        """
+        client, (mine, peer) = Client(), tcpPair(self)
+        delayAcknowledgements(mine)
+        self.request(newReader(client, ((client, "readReady"), mine)))
+        yield iterations(2)
+        delivered = whenDelivered(client.inboxes["readReady"])
+        peer.send(b"x")
+        yield delivered
+        self.assertEqual(mine.recv(10), b"x")
+        self.request(newReader(client, ((client, "readReady"), mine)))  # as Kamaelia asks again
+        yield iterations(3)
+        self.assertEqual(Runtime.of(reactor).scheduler.runnable, 0)
+        self.assertEqual(mine.getsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK), 1)
 
     @defer.inlineCallbacks
     def test_oneNotificationPerRequest(self):
@@ -487,13 +536,29 @@ class Busy(Component):
     C{box} holds.
     """
 
-    def __init__(self, box, steps, reactor=None):
+    def __init__(self, box, steps, then=None, reactor=None):
+        """
+        @param then: called by the reactor once this component has ended.
+        """
         Component.__init__(self, reactor=reactor)
-        self.box, self.steps, self.seen = box, steps, []
+        self.box, self.steps, self.seen, self.then = box, steps, [], then
 
     def main(self):
         for _ in range(self.steps):
             self.seen.append(len(self.box))
+            yield 1
+        if self.then is not None:
+            self.reactor.callLater(0, self.then)
+
+
+class Sleeper(Component):
+    """
+    Sleeps until a message comes, then ends.
+    """
+
+    def main(self):
+        while not self.dataReady("inbox"):
+            self.pause()
             yield 1
 
 
@@ -562,6 +627,81 @@ class PollingTests(unittest.TestCase):
         self.askToRead()  # a request already pending: it only wakes the selector
         self.reactor.advance(self.selector.pollInterval)
         self.assertEqual(len(box), 2)
+
+    def test_acknowledgesOnlyOnceIdle(self):
+        """
+        While other components are busy, a TCP socket notified readable
+        keeps its kernel's delayed acknowledgements (data sent back carries
+        them). Once the selector sleeps, a turn of the reactor that notifies
+        something, or that leaves a component waiting for a step, leaves
+        them too (the components are at work); a turn with neither has it
+        acknowledge.
+        """
+        mine, peer = tcpPair(self)
+        delayAcknowledgements(mine)
+
+        def quickAck():
+            return mine.getsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK)
+
+        def otherReadable():  # as the reactor reports it, between the selector's sleep and its next turn
+            [watch] = [w for w in self.reactor.getReaders() if w.selectable is self.mine]
+            watch.doRead()
+
+        box, seen = self.client.inboxes["readReady"], []
+        box.setAlarm(lambda: seen.append(quickAck()))
+        self.selector.inboxes["notify"].deliver(newReader(self.client, ((self.client, "readReady"), mine)))
+        self.askToRead()
+        peer.send(b"x")
+        Busy(box, 20, then=otherReadable, reactor=self.reactor).activate()
+        self.reactor.advance(1)
+        self.assertEqual((list(box), seen), ([mine, self.mine], [0, 0]))
+        self.assertEqual(quickAck(), 0)
+        sleeper = Sleeper(reactor=self.reactor).activate()
+        self.askToRead()
+        Busy(box, 20, then=lambda: sleeper.inboxes["inbox"].deliver("wake"), reactor=self.reactor).activate()
+        self.reactor.advance(1)
+        self.assertTrue(sleeper.isDone())
+        self.assertEqual(quickAck(), 0)
+        self.askToRead()  # a request already pending: the selector wakes, sleeps, and nothing comes
+        self.reactor.advance(1)
+        self.assertEqual(quickAck(), 1)
+
+    def test_removedReaderNotKeptToAcknowledge(self):
+        """
+        A socket its component stops reading (C{removeReader}, then closed,
+        as Kamaelia's ConnectedSocketAdapter ends) is not held until the
+        process is idle, to acknowledge: a process that is never idle does
+        not accumulate them.
+        """
+        listener = socket.socket()
+        self.addCleanup(listener.close)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        mine = socket.create_connection(listener.getsockname())
+        peer, _ = listener.accept()
+        self.addCleanup(peer.close)
+        mine.setblocking(False)
+        gone, alive = weakref.ref(mine), []
+        box = self.client.inboxes["readReady"]
+
+        def stopReading():
+            box.setAlarm(None)
+            sock = box.messages.popleft()
+            self.selector.inboxes["notify"].deliver(removeReader(self.client, sock))
+            sock.close()
+            self.reactor.callLater(0, collected)  # before the selector's first chance to acknowledge
+
+        def collected():
+            gc.collect()
+            alive.append(gone() is not None)
+
+        box.setAlarm(stopReading)
+        self.selector.inboxes["notify"].deliver(newReader(self.client, ((self.client, "readReady"), mine)))
+        del mine
+        peer.send(b"x")
+        Busy(box, 20, reactor=self.reactor).activate()
+        self.reactor.advance(1)
+        self.assertEqual(alive, [False])
 
     def test_refusedByTheReactor(self):
         """

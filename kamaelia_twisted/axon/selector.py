@@ -26,6 +26,7 @@ C{Selector} is never started::
 
 import os
 import select
+import socket
 
 from twisted.internet.interfaces import IReadDescriptor, IWriteDescriptor
 from zope.interface import implementer
@@ -39,6 +40,7 @@ READ, WRITE, EXCEPTIONAL = 0, 1, 2
 _POLLIN, _POLLOUT = getattr(select, "POLLIN", 1), getattr(select, "POLLOUT", 4)
 _POLLERRORS = getattr(select, "POLLERR", 8) | getattr(select, "POLLHUP", 16) | getattr(select, "POLLNVAL", 32)
 _KINDS = ("reading", "writing", "exceptional conditions")
+_QUICKACK = getattr(socket, "TCP_QUICKACK", None)  # Linux only
 
 # Kamaelia.IPC's requests, by class name: this module must not import Kamaelia
 # (nor Axon), which resolve through the Axon layer once it is installed.
@@ -108,6 +110,17 @@ class ReactorSelector(Component):
     request is given to the poller or the reactor only when the one or the
     other is about to look): an idle selector costs nothing.
 
+    Once the process is idle (the selector asleep, then a turn of the
+    reactor with nothing to notify and no component waiting for a step), the
+    TCP sockets (Python's C{socket.socket}) it reported readable since
+    acknowledge what their components have read (Linux's C{TCP_QUICKACK},
+    where it exists): the kernel may otherwise delay that acknowledgement up
+    to 40 ms, waiting for data to carry it, while a peer with Nagle's
+    algorithm on (Kamaelia's sockets do not set C{TCP_NODELAY}) holds its
+    next short segment until it comes, the last of a transfer included.
+    While data flows, data sent back carries the acknowledgements, as the
+    kernel intends.
+
     Like C{select()}, this is level-triggered, at most once per poll: a
     notified request has left the pollers, so a component that asks again
     without reading is told again at the next poll, never in a loop that
@@ -167,6 +180,10 @@ class ReactorSelector(Component):
         self._polled = 0
         # The _Watches with requests not yet given to the poller, to the reactor:
         self._unpolled, self._fresh = {}, {}
+        self._read = {}  # the selectables notified readable since this selector last acknowledged
+        # Notifications given so far, and then when this selector last slept;
+        # the reactor's call that acknowledges if none has come since:
+        self._reported, self._sleptAt, self._idleCheck = 0, 0, None
 
     def trackedBy(self, tracker):
         """
@@ -200,9 +217,14 @@ class ReactorSelector(Component):
                 else:
                     polling.discard(self)
                     self._handOver()
+                    self._sleptAt = self._reported
+                    if self._read and self._idleCheck is None:
+                        self._idleCheck = self.reactor.callLater(0, self._acknowledgeIfIdle)
                     self.pause()
                 yield 1
         finally:
+            if self._idleCheck is not None:
+                self._idleCheck.cancel()
             polling.discard(self)
             self._unwatchAll()
             if hasattr(self._poller, "close"):
@@ -261,6 +283,8 @@ class ReactorSelector(Component):
             watch = self._watches.get(selectable)
         except TypeError:  # unhashable: never watched
             return
+        if kind == READ:
+            self._read.pop(selectable, None)  # not to be read any more: nothing to acknowledge
         if watch is None or watch.replies[kind] is None:
             return
         watch.replies[kind] = None
@@ -278,7 +302,7 @@ class ReactorSelector(Component):
             watch.close()
 
     def _unwatchAll(self):
-        watches, self._watches = self._watches, {}
+        watches, self._watches, self._read = self._watches, {}, {}
         for watch in watches.values():
             self.reactor.removeReader(watch)
             self.reactor.removeWriter(watch)
@@ -337,6 +361,30 @@ class ReactorSelector(Component):
                     self._withdraw(watch.selectable, kind)
                     self._refuse(kind, watch.selectable, reply.owner, reply.name, error)
 
+    def _acknowledgeIfIdle(self):
+        """
+        Called by the reactor a turn after this selector went to sleep: if
+        that turn notified nothing and no component waits for a step, the
+        process is idle, waiting for data, and what its sockets have read is
+        acknowledged now. Otherwise its components are at work (answering,
+        and acknowledging with their data), and this selector will sleep
+        again.
+        """
+        self._idleCheck = None
+        runtime = self.runtime
+        busy = runtime.scheduler.runnable - len(runtime.shared.get(ReactorSelector, ()))
+        if self._reported == self._sleptAt and busy <= 0:
+            self._acknowledge()
+
+    def _acknowledge(self):
+        """
+        Have the sockets reported readable since this selector last
+        acknowledged acknowledge now what their components have read.
+        """
+        read, self._read = self._read, {}
+        for selectable in read:
+            _acknowledgeAtOnce(selectable)
+
     def _handOverOne(self, watch, kind):
         if watch.replies[kind] is None or watch.inReactor[kind]:
             return
@@ -371,6 +419,9 @@ class ReactorSelector(Component):
         if reply is None:  # an event for a request withdrawn in this reactor iteration
             return
         self._withdraw(watch.selectable, kind)
+        self._reported += 1
+        if kind == READ:
+            self._read[watch.selectable] = None
         if self._retiring and not self._watches:
             self.unpause()  # to end
         try:
@@ -454,6 +505,21 @@ class _Watch:
 
     def logPrefix(self):
         return "ReactorSelector"
+
+
+def _acknowledgeAtOnce(selectable):
+    """
+    Make C{selectable}, if a TCP socket, acknowledge now what it has received
+    and read, and go on acknowledging without delay until the kernel next
+    decides otherwise (C{TCP_QUICKACK} is not sticky).
+    """
+    if _QUICKACK is None or not isinstance(selectable, socket.socket):
+        return
+    try:
+        if selectable.type == socket.SOCK_STREAM and selectable.family in (socket.AF_INET, socket.AF_INET6):
+            selectable.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
+    except OSError:  # closed meanwhile: its component's recv finds out
+        pass
 
 
 def _requestOf(message):
