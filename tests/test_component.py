@@ -697,10 +697,10 @@ class _Call:
         self.reactor.calls.remove(self)
 
 
-class RunNowTests(unittest.TestCase):
+class _Stepped:
     """
-    L{Scheduler.runNow}, on a clock where each step of a component takes
-    4 ms of the 10 ms slice.
+    A scheduler on a clock where each step of a component takes 4 ms of the
+    10 ms slice.
     """
 
     def setUp(self):
@@ -732,6 +732,12 @@ class RunNowTests(unittest.TestCase):
                 yield 1
 
         self.start(Stepper())
+
+
+class RunNowTests(_Stepped, unittest.TestCase):
+    """
+    L{Scheduler.runNow}.
+    """
 
     def test_runsWhatIsRunnable(self):
         """
@@ -775,6 +781,70 @@ class RunNowTests(unittest.TestCase):
         self.stepper("a", 2)
         self.reactor.turn()
         self.assertEqual(self.steps, ["caller", "caller done", "a", "a"])
+
+
+class DeliverNowTests(_Stepped, unittest.TestCase):
+    """
+    L{Scheduler.deliverNow}: a delivery, then L{Scheduler.runNow}, without
+    asking the reactor for a slice the delivery's components do not need.
+    """
+
+    def sleeper(self):
+        test = self
+
+        class Sleeper(Component):
+            def main(self):
+                while True:
+                    while self.dataReady():
+                        test.steps.append(self.recv())
+                    self.pause()
+                    yield 1
+
+        sleeper = Sleeper()
+        self.start(sleeper)
+        self.reactor.turn()
+        return sleeper
+
+    def test_asksNothingOfTheReactor(self):
+        """
+        What the delivery wakes runs at once; the reactor is asked for no
+        slice, not even one then cancelled.
+        """
+        sleeper = self.sleeper()
+        asked = []
+        self.patch(self.reactor, "callLater", lambda *args: asked.append(args))
+        self.scheduler.deliverNow(sleeper.inboxes["inbox"].deliver, "data")
+        self.assertEqual((self.steps, asked), (["data"], []))
+
+    def test_leftToRunAsksForASlice(self):
+        """
+        Once slices run at once have had their time in this turn of the
+        reactor, what the delivery wakes runs in a slice it asks for.
+        """
+        sleeper = self.sleeper()
+        self.stepper("busy", 100)
+        self.scheduler.runNow()
+        self.scheduler.deliverNow(sleeper.inboxes["inbox"].deliver, "data")
+        self.assertNotIn("data", self.steps)
+        self.assertEqual(len(self.reactor.calls), 1)
+        self.reactor.turn()
+        self.assertIn("data", self.steps)
+
+    def test_failedDeliveryStillRuns(self):
+        """
+        A delivery that raises after waking a component raises, and the
+        component runs in a slice asked of the reactor.
+        """
+        sleeper = self.sleeper()
+
+        def deliverThenFail(message):
+            sleeper.inboxes["inbox"].deliver(message)
+            raise ValueError("after delivering")
+
+        self.assertRaises(ValueError, self.scheduler.deliverNow, deliverThenFail, "data")
+        self.assertEqual((self.steps, len(self.reactor.calls)), ([], 1))
+        self.reactor.turn()
+        self.assertEqual(self.steps, ["data"])
 
 
 class SpaceTests(unittest.TestCase):

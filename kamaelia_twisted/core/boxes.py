@@ -44,21 +44,16 @@ class BoxFull(Exception):
 noSpaceInBox = BoxFull
 
 
-class _NoMessages:
+class _NoMessages(tuple):
     """
     What an empty box of a sleeping component holds: nothing, in no memory of
     its own (a C{deque} costs some 600 bytes, and most boxes of an idle
-    component hold no message). It reads as an empty C{deque}; the box
-    replaces it with one at its next delivery.
+    component hold no message). It reads as an empty C{deque} (an empty
+    tuple, so C{len} and truth cost no Python call); the box replaces it
+    with one at its next delivery.
     """
 
     __slots__ = ()
-
-    def __len__(self):
-        return 0
-
-    def __iter__(self):
-        return iter(())
 
     def popleft(self):
         raise IndexError("pop from an empty deque")
@@ -212,7 +207,8 @@ class Box:
         Call C{alarm()} after each delivery from now on (L{None}: stop).
         """
         self.alarm = alarm
-        self._updatePlain()
+        # _updatePlain, inlined: a component's wake clears every inbox's alarm.
+        self.plain = alarm is None and self._bounds.size is None and self.messages is not _NO_MESSAGES
 
     def sleepUntilDelivery(self):
         """

@@ -223,7 +223,7 @@ class Component:
         """
         box = self.inboxes[boxname]
         found = None
-        while len(box):
+        while box.messages:
             message = box.take()
             if found is None and isShutdown(message):
                 found = message

@@ -7,7 +7,7 @@ runnable components for at most L{Scheduler.sliceSeconds} and, if any are
 still runnable, asks for another, so I/O and timers run between slices. With
 nothing runnable it asks for nothing, and the process sleeps in the reactor.
 Data received can be handled in the reactor turn it arrives in
-(L{Scheduler.runNow}).
+(L{Scheduler.deliverNow}, L{Scheduler.runNow}).
 Each reactor has one, in its L{Runtime<kamaelia_twisted.core.runtime.Runtime>}.
 
     >>> from kamaelia_twisted.core.scheduler import Scheduler
@@ -65,7 +65,7 @@ class Scheduler:
         Queue C{component} for a step in the next slice.
         """
         self._queue.append(component)
-        if self._call is None:
+        if self._call is None and not self._running:  # a running slice asks when it ends
             self._call = self.reactor.callLater(0, self._runSlice)
 
     def runNow(self):
@@ -80,11 +80,37 @@ class Scheduler:
         component that never sleeps delays timers and I/O by at most two
         slices.
         """
-        if self._running or not self._queue or self._immediateLeft <= 0:
+        if self._running or not self._queue:
+            return
+        if self._immediateLeft <= 0:
+            self._askIfRunnable()
             return
         elapsed = self._run(self._immediateLeft)
         # Once nobody waits to run, no one is kept waiting by such slices.
         self._immediateLeft = self._immediateLeft - elapsed if self._queue else self.sliceSeconds
+
+    def deliverNow(self, deliver, *args):
+        """
+        Call C{deliver(*args)}, an I/O callback's delivery of data received
+        that may wake components, then L{runNow}: what it wakes runs at once,
+        and the reactor is asked for a slice only if some are left to run.
+        """
+        if self._running:
+            deliver(*args)
+            return
+        self._running = True  # what it wakes runs below: schedule() asks the reactor for nothing
+        try:
+            deliver(*args)
+        except BaseException:
+            self._running = False
+            self._askIfRunnable()
+            raise
+        self._running = False
+        self.runNow()
+
+    def _askIfRunnable(self):
+        if self._queue and self._call is None:
+            self._call = self.reactor.callLater(0, self._runSlice)
 
     def _runSlice(self):
         self._call = None
@@ -107,10 +133,8 @@ class Scheduler:
                     break
         finally:
             self._running = False
-            if not queue:
-                if self._call is not None:
-                    self._call.cancel()
-                    self._call = None
-            elif self._call is None:
-                self._call = self.reactor.callLater(0, self._runSlice)
+            if not queue and self._call is not None:
+                self._call.cancel()
+                self._call = None
+            self._askIfRunnable()
         return perf_counter() - start

@@ -97,15 +97,15 @@ class TransportComponent(Component):
     def dataReceived(self, data):
         """
         Deliver C{data} received on C{outbox}; the components it wakes run at
-        once (L{Scheduler.runNow<kamaelia_twisted.core.scheduler.Scheduler.runNow>}),
+        once (L{Scheduler.deliverNow<kamaelia_twisted.core.scheduler.Scheduler.deliverNow>}),
         in the reactor turn it arrived in.
         """
-        self._inflow.deliver(data)
         try:
-            runNow = self._scheduler.runNow
+            deliverNow = self._scheduler.deliverNow
         except AttributeError:  # not activated yet: its first slice will handle the data
+            self._inflow.deliver(data)
             return
-        runNow()
+        deliverNow(self._inflow.deliver, data)
 
     def readConnectionLost(self):
         """
@@ -147,7 +147,7 @@ class TransportComponent(Component):
         try:
             while True:
                 if closing is None and not self._closed:
-                    while len(inbox) and not self._writePaused:
+                    while inbox.messages and not self._writePaused:
                         self._write(inbox.take())
                     closing = self.checkShutdown()
                     if closing is not None:
@@ -166,11 +166,11 @@ class TransportComponent(Component):
             raise
 
     def _write(self, data):
-        self.transport.write(requireBytes(data, self.name, self.destination))
+        self.transport.write(requireBytes(data, self, self.destination))
 
     def _flushAndClose(self, closing):
         inbox = self.inboxes["inbox"]
-        while len(inbox):
+        while inbox.messages:
             self._write(inbox.take())
         self._close(closing)
 

@@ -336,7 +336,8 @@ class ProtocolComponent(Component):
         try:
             self.protocol.makeConnection(transport)
             while True:
-                yield from self._flush()
+                if self._pending or self._producerPaused:
+                    yield from self._flush()
                 while self.dataReady("_transport"):
                     self.recv("_transport")
                 if transport.disconnecting and transport.producer is None:

@@ -113,7 +113,7 @@ class DatagramPort(Component):
         while len(inbox):
             data = inbox.take()
             if self.target is not None:
-                self.listeningPort.write(requireBytes(data, self.name, "the network"), self.target)
+                self.listeningPort.write(requireBytes(data, self, "the network"), self.target)
 
 
 class _Datagrams(DatagramProtocol):
