@@ -53,10 +53,16 @@ class GraphService(Service):
     @param reactor: the reactor for the timeouts (default: the graph's).
     @param stopReactor: stop the reactor when the graph ends by itself, for
         a one-shot job such as a client run by C{twistd}.
+    @cvar graphLogsFailure: whether a failing graph logs its failure with
+        its traceback, as any component does (L{graphFailed} logs one line
+        saying why either way); C{twistd -n kamaelia} sets it false.
     @ivar graph: the running (or last) graph, or L{None} before the first start.
     """
 
     log = Logger()
+    # Whether the graph logs its failure, traceback and all, as components do;
+    # graphFailed logs one line either way.
+    graphLogsFailure = True
 
     def __init__(self, graph, stopTimeout=10.0, reactor=None, stopReactor=False):
         self.graphFactory = graph if not isinstance(graph, Component) else None
@@ -81,6 +87,8 @@ class GraphService(Service):
         Service.startService(self)
         self._stopping = False
         graph = self.graph
+        if not self.graphLogsFailure:
+            graph._raisesFailure = True  # reported by graphFailed alone
         self.log.info("running graph {graph}", graph=graph.name)
         graph.activate().whenDone().addBoth(self._ended, graph)
 

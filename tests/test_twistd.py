@@ -363,12 +363,14 @@ class ExitStatusTests(unittest.TestCase):
     def assertFailed(self, result, reason):
         """
         Check that twistd exited with status 1 after logging that its graph
-        failed because of C{reason} (a regular expression), and stopped
-        cleanly.
+        failed because of C{reason} (a regular expression), in one line and
+        no traceback, and stopped cleanly.
         """
         output, code = result
         self.assertEqual(code, 1, output)
         self.assertRegex(output, r"graph \w+_\d+ failed while its service was running: " + reason)
+        self.assertNotIn("Traceback", output)
+        self.assertNotIn("#critical", output)
         self.assertIn("Server Shut Down.", output)
 
     @defer.inlineCallbacks

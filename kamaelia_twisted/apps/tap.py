@@ -380,8 +380,11 @@ def _loadFile(path):
 class TwistdGraphService(GraphService):
     """
     The service C{twistd -n kamaelia} runs: a L{GraphService} that, if its
-    graph fails, stops twistd with exit status 1.
+    graph fails, stops twistd with exit status 1, having logged one line
+    saying why (as a program run by L{runProgram<kamaelia_twisted.program.runProgram>} prints one).
     """
+
+    graphLogsFailure = False
 
     def graphFailed(self, graph, reason):
         GraphService.graphFailed(self, graph, reason)
