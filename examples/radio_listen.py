@@ -30,12 +30,15 @@ def main(argv=None):
     parser.add_argument("--wav", help="write the audio to this WAV file instead of playing it")
     parser.add_argument("--seconds", type=float, help="stop after N seconds of audio")
     options = parser.parse_args(argv)
+    if options.seconds is not None and options.seconds <= 0:
+        parser.error("--seconds must be positive")
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     group, port = options.multicast
     listener = radioListener(group, port, pcmSink(options.wav), interface=options.interface,
                              seconds=options.seconds)
-    listener.components["RECEIVE"].whenListening().addCallback(lambda _: print(
-        "listening to {}:{}".format(group, port), flush=True))
+    listener.components["RECEIVE"].whenListening().addCallbacks(lambda _: print(
+        "listening to {}:{}".format(group, port), flush=True),
+        lambda failure: None)  # not listening: the listener fails, and runProgram says why
     runProgram(listener, "radio_listen")
 
 

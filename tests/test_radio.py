@@ -942,6 +942,17 @@ class ListenExampleTests(unittest.TestCase):
         self.assertEqual(listener.err, b"")
 
     @defer.inlineCallbacks
+    def test_badInterface(self):
+        """
+        An interface it cannot listen on: one line on stderr, status 1.
+        """
+        port = yield freePort()
+        child, code = yield runChild(self, [
+            os.path.join(ROOT, "examples", "radio_listen.py"), "--multicast", "{}:{}".format(GROUP, port),
+            "--interface", "192.0.2.1", "--wav", os.path.abspath(self.mktemp())])
+        self.assertEqual((code, child.err.decode()), (1, "radio_listen: [Errno 99] Cannot assign requested address\n"))
+
+    @defer.inlineCallbacks
     def test_help(self):
         child, code = yield runChild(self, [os.path.join(ROOT, "examples", "radio_listen.py"), "--help"])
         self.assertEqual(code, 0)
