@@ -80,6 +80,8 @@ class StreamDemo(Component):
     C{main} returns the summary line; it raises what made the stream fail.
     """
 
+    failsWithChildren = True  # a child's failure is the demo's: logged (or raised) once, by it
+
     def __init__(self, filename=SAMPLE, speed=1.0, wav=None, interval=0.5, stream=None, **attributes):
         Component.__init__(self, **attributes)
         self.filename, self.speed, self.wav = filename, speed, wav

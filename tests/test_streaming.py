@@ -252,6 +252,16 @@ class DemoTests(unittest.TestCase):
         self.assertRegex(child.out.decode(), r"played +2\.5 s \| buffer +0\.0 s")
 
     @defer.inlineCallbacks
+    def test_unwritableWav(self):
+        """
+        A WAV file it cannot write: one line on stderr, status 1.
+        """
+        path = os.path.join(os.path.abspath(self.mktemp()), "missing", "out.wav")
+        child, code = yield runChild(self, [self.demo, "--wav", path])
+        self.assertEqual((code, child.err.decode()),
+                         (1, "stream_demo: [Errno 2] No such file or directory: '{}'\n".format(path)))
+
+    @defer.inlineCallbacks
     def test_notVorbis(self):
         readme = os.path.join(ROOT, "README.md")
         child, code = yield runChild(self, [self.demo, "--file", readme, "--wav", self.mktemp()])
