@@ -13,6 +13,8 @@ playback or a WAV file):
 
 The default file is the bundled Ogg Vorbis sample; the default bitrate,
 Kamaelia's 400 kbit/s, sends it about four times faster than it plays.
+Kamaelia's TCPServer says nothing when it cannot listen (a port in use): the
+server then serves nobody.
 """
 
 import argparse
