@@ -146,7 +146,10 @@ class BoxesTests(unittest.TestCase):
         self.assertIn(b.name, str(error))
         self.assertIn("'inbox'", str(error))
         self.assertIn("whenSpace()", str(error))
+        self.assertIn("(2 messages)", str(error))
         self.assertEqual(list(b.inboxes["inbox"]), [1, 2])
+        b.inboxes["inbox"].setSize(1)
+        self.assertIn("(1 message)", str(self.assertRaises(BoxFull, a.send, 3)))
 
     def test_whenSpace(self):
         a, b = Component(), Component()

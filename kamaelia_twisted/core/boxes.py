@@ -33,9 +33,9 @@ class BoxFull(Exception):
     def __init__(self, box):
         Exception.__init__(
             self,
-            "inbox {!r} of {} is full ({} messages): before sending, wait while the outbox "
+            "inbox {!r} of {} is full ({} message{}): before sending, wait while the outbox "
             "isFull() (yield outbox.whenSpace(), or pauseUntilSpace() in a component)".format(
-                box.name, getattr(box.owner, "name", box.owner), box.size
+                box.name, getattr(box.owner, "name", box.owner), box.size, "" if box.size == 1 else "s"
             ),
         )
         self.box = box
