@@ -151,3 +151,27 @@ class PortInUseTests(unittest.TestCase):
         env = childEnvironment(SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
         return self.assertPortInUse("slideshow_remote.py", "--port", "{port}", "--interface", "127.0.0.1",
                                     env=env)
+
+
+class BadOptionTests(unittest.TestCase):
+    """
+    An example given an option value it cannot use says so as a usage
+    error (exit status 2, the error on the last line), without a traceback.
+    """
+
+    @defer.inlineCallbacks
+    def assertUsageError(self, name, *args, error):
+        child, code = yield runChild(self, [os.path.join("examples", name)] + list(args))
+        err = child.err.decode()
+        self.assertEqual((code, err.splitlines()[-1]), (2, "{}: error: {}".format(name, error)), err)
+        self.assertNotIn("Traceback", err)
+
+    @defer.inlineCallbacks
+    def test_poolServer(self):
+        yield self.assertUsageError("pool_server.py", "--limit", "0", error="argument --limit: must be positive, not 0")
+        yield self.assertUsageError("pool_server.py", "--limit", "-1",
+                                    error="argument --limit: must be positive, not -1")
+        yield self.assertUsageError("pool_server.py", "--queue", "-1",
+                                    error="argument --queue: must be 0 or more, not -1")
+        yield self.assertUsageError("pool_server.py", "--size", "-3",
+                                    error="argument --size: must be 0 or more, not -3")
