@@ -175,3 +175,9 @@ class BadOptionTests(unittest.TestCase):
                                     error="argument --queue: must be 0 or more, not -1")
         yield self.assertUsageError("pool_server.py", "--size", "-3",
                                     error="argument --size: must be 0 or more, not -3")
+
+    @defer.inlineCallbacks
+    def test_vorbisServer(self):
+        yield self.assertUsageError("vorbis_server.py", "--speed", "0", error="argument --speed: must be positive, not 0")
+        yield self.assertUsageError("vorbis_server.py", "--bitrate", "-5",
+                                    error="argument --bitrate: must be positive, not -5")
