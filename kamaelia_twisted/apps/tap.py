@@ -99,6 +99,18 @@ def _checkEndpoint(parse, description, what):
     return description
 
 
+def requirePositive(options, *names):
+    """
+    Check that each of the options C{names} is above zero if given (in a
+    C{postOptions}: a coercer cannot name its option).
+
+    @raise usage.UsageError: naming the first that is not.
+    """
+    for name in names:
+        if options[name] is not None and not options[name] > 0:
+            raise usage.UsageError("--{} must be positive, not {}".format(name, options[name]))
+
+
 class EchoOptions(GraphOptions):
     """
     C{echo}: send back every byte each connection receives.
@@ -130,6 +142,9 @@ class VorbisServerOptions(GraphOptions):
         ["speed", "s", 1.0, "Send N times faster than the bitrate.", float],
         ["bitrate", "b", None, "Bits per second (default: the file's).", int],
     ]
+
+    def postOptions(self):
+        requirePositive(self, "speed", "bitrate")
 
     def makeGraph(self):
         from ..codec import VorbisError
@@ -225,6 +240,7 @@ class RadioOptions(GraphOptions):
     def postOptions(self):
         if self["no-http"] and self["multicast"] is None:
             raise usage.UsageError("--no-http needs --multicast")
+        requirePositive(self, "speed", "bitrate")
 
     @property
     def oneShot(self):
