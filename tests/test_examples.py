@@ -69,9 +69,19 @@ class CoreExampleTests(unittest.TestCase):
 
         return runExample("process_pipeline.py", path).addCallback(check)
 
+    @defer.inlineCallbacks
     def test_processPipelineMissingFile(self):
-        d = runExample("process_pipeline.py", os.path.abspath(self.mktemp()))
-        return d.addCallback(lambda result: self.assertEqual(result, ("", 1)))
+        path = os.path.abspath(self.mktemp())
+        child, code = yield runChild(self, ["examples/process_pipeline.py", path])
+        self.assertEqual((child.out, child.err.decode(), code), (
+            b"", "process_pipeline: cannot read {!r}: No such file or directory\n".format(path), 1))
+
+    @defer.inlineCallbacks
+    def test_blockingServiceCannotCreate(self):
+        path = os.path.join(os.path.abspath(self.mktemp()), "db.sqlite")  # in a folder that is not there
+        child, code = yield runChild(self, ["examples/blocking_service.py", path, "reactor"])
+        self.assertEqual((child.out, child.err.decode(), code), (
+            b"", "blocking_service: cannot create {}: unable to open database file\n".format(path), 1))
 
 
 class ProgramTests(unittest.TestCase):
