@@ -259,6 +259,15 @@ class OptionsTests(unittest.TestCase):
         self.assertUsageError("give --host with a port number, not with the endpoint 'tcp:host=a:port=1'",
                               "vorbis-client", "--host", "b", "--port", "tcp:host=a:port=1")
 
+    def test_help(self):
+        """
+        The help of C{twistd kamaelia} and of each command has no doubled
+        period where twistd adds a coercer's description to an option's.
+        """
+        for options in [Options()] + [command() for _, _, command, _ in Options.subCommands]:
+            text = " ".join(str(options).split())
+            self.assertIsNone(re.search(r"[^.]\.\.[^.]", text), text)
+
     def test_notPositive(self):
         """
         A C{--speed} or C{--bitrate} that is not positive is refused, and
