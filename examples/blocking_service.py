@@ -14,6 +14,7 @@ only be used by the thread that opened it, so each thread opens its own.
 import argparse
 import os
 import sqlite3
+import sys
 import threading
 
 from kamaelia_twisted import Pipeline, ThreadPool
@@ -71,7 +72,10 @@ def main():
     parser.add_argument("words", nargs="*", default=["reactor", "component", "kettle", "deferred"])
     args = parser.parse_args()
     if not os.path.exists(args.database):
-        createDatabase(args.database)
+        try:
+            createDatabase(args.database)
+        except sqlite3.Error as error:
+            sys.exit("blocking_service: cannot create {}: {}".format(args.database, error))
     graph, results = lookupGraph(args.database, args.words)
     runProgram(graph, "blocking_service")
     for result in results.collected:

@@ -14,7 +14,7 @@ import argparse
 
 from kamaelia_twisted import ComponentPool, Graphline
 from kamaelia_twisted.net import SimpleServer
-from kamaelia_twisted.program import runProgram
+from kamaelia_twisted.program import nonNegative, positive, runProgram
 from kamaelia_twisted.util import PureTransformer
 
 
@@ -47,10 +47,13 @@ def poolServer(port, size=4, limit=8, queue=4, interface="127.0.0.1"):
 
 def main():
     parser = argparse.ArgumentParser(description="An upper-casing echo server on a ComponentPool.")
-    parser.add_argument("--port", type=int, default=1502)
-    parser.add_argument("--size", type=int, default=4)
-    parser.add_argument("--limit", type=int, default=8)
-    parser.add_argument("--queue", type=int, default=4)
+    parser.add_argument("--port", type=int, default=1502, help="the TCP port to listen on (default 1502)")
+    parser.add_argument("--size", type=nonNegative(int), default=4,
+                        help="handlers made in advance; 0: each made on demand (default 4)")
+    parser.add_argument("--limit", type=positive(int), default=8,
+                        help="connections served at once (default 8)")
+    parser.add_argument("--queue", type=nonNegative(int), default=4,
+                        help="connections that wait for a free handler; more are refused (default 4)")
     args = parser.parse_args()
     graph, server = poolServer(args.port, args.size, args.limit, args.queue)
     server.whenListening().addCallbacks(

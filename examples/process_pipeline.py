@@ -54,8 +54,13 @@ def countLines(filename, out):
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Count a file's lines with sort and uniq -c, as components.")
     parser.add_argument("file")
+    filename = parser.parse_args(argv).file
+    try:
+        open(filename, "rb").close()  # a file it cannot read: one line, before any process starts
+    except OSError as error:
+        sys.exit("process_pipeline: cannot read {!r}: {}".format(filename, error.strerror))
     printer = Printer()
-    runProgram(countLines(parser.parse_args(argv).file, printer), "process_pipeline")
+    runProgram(countLines(filename, printer), "process_pipeline")
     if isinstance(printer.ending, errorOccurred):
         sys.exit(str(printer.ending))
 

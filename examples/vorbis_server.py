@@ -16,7 +16,7 @@ import sys
 from kamaelia_twisted.apps.vorbis import vorbisServer
 from kamaelia_twisted.codec import VorbisError, vorbisFileInfo
 from kamaelia_twisted.media import SAMPLE
-from kamaelia_twisted.program import runProgram
+from kamaelia_twisted.program import positive, runProgram
 
 
 def endpointDescription(port):
@@ -30,8 +30,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description="Stream an Ogg Vorbis file to every client, at its bitrate.")
     parser.add_argument("--file", default=SAMPLE, help="the Ogg Vorbis file (default: the bundled sample)")
     parser.add_argument("--port", default="1500", help="port number or server endpoint (default 1500)")
-    parser.add_argument("--speed", type=float, default=1.0, help="send N times faster than the bitrate")
-    parser.add_argument("--bitrate", type=int, help="bits per second (default: the file's)")
+    parser.add_argument("--speed", type=positive(float), default=1.0, help="send N times faster than the bitrate")
+    parser.add_argument("--bitrate", type=positive(int), help="bits per second (default: the file's)")
     options = parser.parse_args(argv)
     try:
         bitrate = int((options.bitrate or vorbisFileInfo(options.file).streamBitrate) * options.speed)

@@ -21,6 +21,7 @@ sample's first pages)::
 
 import argparse
 import functools
+import importlib.util
 import os
 import random
 import resource
@@ -217,6 +218,8 @@ def main(argv=None):
     parser.add_argument("--save", metavar="DIR", help="write each failing case to DIR")
     parser.add_argument("--atheris", action="store_true", help="fuzz with atheris; other arguments go to libFuzzer")
     options, rest = parser.parse_known_args(argv)
+    if options.atheris and importlib.util.find_spec("atheris") is None:
+        parser.exit(2, "{}: --atheris needs atheris: pip install atheris\n".format(parser.prog))
     if options.memory_limit:
         capMemory(options.memory_limit)
     if options.atheris:

@@ -517,6 +517,20 @@ class RunnerTests(unittest.TestCase):
 
         return self.runScript(self.script(PROGRAM), "fail").addCallback(check)
 
+    def test_noSuchScript(self):
+        """
+        A script that is not there is one line on stderr, as C{python} says
+        it, and exit status 2.
+        """
+        path = os.path.abspath(self.mktemp())
+        message = "python -m kamaelia_twisted.axon: can't open file {!r}: [Errno 2] No such file or directory\n"
+
+        def check(result):
+            out, err, code = result
+            self.assertEqual((out, err.decode(), code), (b"", message.format(path), 2))
+
+        return self.runScript(path).addCallback(check)
+
     def test_componentRaises(self):
         """
         A component that raises ends the run with its exception, as Axon's does.

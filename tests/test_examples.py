@@ -69,9 +69,19 @@ class CoreExampleTests(unittest.TestCase):
 
         return runExample("process_pipeline.py", path).addCallback(check)
 
+    @defer.inlineCallbacks
     def test_processPipelineMissingFile(self):
-        d = runExample("process_pipeline.py", os.path.abspath(self.mktemp()))
-        return d.addCallback(lambda result: self.assertEqual(result, ("", 1)))
+        path = os.path.abspath(self.mktemp())
+        child, code = yield runChild(self, ["examples/process_pipeline.py", path])
+        self.assertEqual((child.out, child.err.decode(), code), (
+            b"", "process_pipeline: cannot read {!r}: No such file or directory\n".format(path), 1))
+
+    @defer.inlineCallbacks
+    def test_blockingServiceCannotCreate(self):
+        path = os.path.join(os.path.abspath(self.mktemp()), "db.sqlite")  # in a folder that is not there
+        child, code = yield runChild(self, ["examples/blocking_service.py", path, "reactor"])
+        self.assertEqual((child.out, child.err.decode(), code), (
+            b"", "blocking_service: cannot create {}: unable to open database file\n".format(path), 1))
 
 
 class ProgramTests(unittest.TestCase):
@@ -151,3 +161,33 @@ class PortInUseTests(unittest.TestCase):
         env = childEnvironment(SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
         return self.assertPortInUse("slideshow_remote.py", "--port", "{port}", "--interface", "127.0.0.1",
                                     env=env)
+
+
+class BadOptionTests(unittest.TestCase):
+    """
+    An example given an option value it cannot use says so as a usage
+    error (exit status 2, the error on the last line), without a traceback.
+    """
+
+    @defer.inlineCallbacks
+    def assertUsageError(self, name, *args, error):
+        child, code = yield runChild(self, [os.path.join("examples", name)] + list(args))
+        err = child.err.decode()
+        self.assertEqual((code, err.splitlines()[-1]), (2, "{}: error: {}".format(name, error)), err)
+        self.assertNotIn("Traceback", err)
+
+    @defer.inlineCallbacks
+    def test_poolServer(self):
+        yield self.assertUsageError("pool_server.py", "--limit", "0", error="argument --limit: must be positive, not 0")
+        yield self.assertUsageError("pool_server.py", "--limit", "-1",
+                                    error="argument --limit: must be positive, not -1")
+        yield self.assertUsageError("pool_server.py", "--queue", "-1",
+                                    error="argument --queue: must be 0 or more, not -1")
+        yield self.assertUsageError("pool_server.py", "--size", "-3",
+                                    error="argument --size: must be 0 or more, not -3")
+
+    @defer.inlineCallbacks
+    def test_vorbisServer(self):
+        yield self.assertUsageError("vorbis_server.py", "--speed", "0", error="argument --speed: must be positive, not 0")
+        yield self.assertUsageError("vorbis_server.py", "--bitrate", "-5",
+                                    error="argument --bitrate: must be positive, not -5")

@@ -40,6 +40,18 @@ class FuzzTests(unittest.TestCase):
         self.assertIn("300 cases (seed 1, from 0)", result.stdout)
         self.assertIn(": 0 failures", result.stdout)
 
+    def test_atherisMissing(self):
+        """
+        C{--atheris} without atheris installed says what to install, in one
+        line, with exit status 2.
+        """
+        result = subprocess.run(
+            [sys.executable, "-c", "import sys; sys.modules['atheris'] = None; from tests.fuzz_vorbis import main; "
+             "main(['--atheris', '-runs=1'])"], cwd=ROOT, capture_output=True, text=True,
+        )
+        self.assertEqual((result.stdout, result.stderr, result.returncode),
+                         ("", "python -m tests.fuzz_vorbis: --atheris needs atheris: pip install atheris\n", 2))
+
     def test_reproducible(self):
         self.assertEqual(makeCase(1, 7), makeCase(1, 7))
         self.assertNotEqual(makeCase(1, 7)[0], makeCase(1, 8)[0])

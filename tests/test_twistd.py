@@ -259,6 +259,26 @@ class OptionsTests(unittest.TestCase):
         self.assertUsageError("give --host with a port number, not with the endpoint 'tcp:host=a:port=1'",
                               "vorbis-client", "--host", "b", "--port", "tcp:host=a:port=1")
 
+    def test_help(self):
+        """
+        The help of C{twistd kamaelia} and of each command has no doubled
+        period where twistd adds a coercer's description to an option's.
+        """
+        for options in [Options()] + [command() for _, _, command, _ in Options.subCommands]:
+            text = " ".join(str(options).split())
+            self.assertIsNone(re.search(r"[^.]\.\.[^.]", text), text)
+
+    def test_notPositive(self):
+        """
+        A C{--speed} or C{--bitrate} that is not positive is refused, and
+        the error names the option.
+        """
+        self.assertUsageError("--bitrate must be positive, not -5", "vorbis-server", "--bitrate", "-5")
+        self.assertUsageError("--speed must be positive, not 0.0", "vorbis-server", "--speed", "0")
+        self.assertUsageError("--bitrate must be positive, not -5", "radio", "--bitrate", "-5")
+        self.assertUsageError("--bitrate must be positive, not 0", "radio", "--bitrate", "0")
+        self.assertUsageError("--speed must be positive, not -1.0", "radio", "--speed", "-1")
+
     def test_missingFile(self):
         self.assertUsageError("no such file: nowhere/graph.py", "--graph", "nowhere/graph.py:makeGraph")
 

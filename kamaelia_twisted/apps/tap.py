@@ -64,6 +64,8 @@ def serverEndpoint(description):
     return _checkEndpoint(serverFromString, description, "a server endpoint")
 
 
+# twistd's help adds a coercer's coerceDoc after ". ": the help of an option
+# using one ends without a period.
 serverEndpoint.coerceDoc = "A server endpoint: tcp:1500, tcp:1500:interface=127.0.0.1, unix:/tmp/s.sock, ..."
 
 
@@ -99,6 +101,18 @@ def _checkEndpoint(parse, description, what):
     return description
 
 
+def requirePositive(options, *names):
+    """
+    Check that each of the options C{names} is above zero if given (in a
+    C{postOptions}: a coercer cannot name its option).
+
+    @raise usage.UsageError: naming the first that is not.
+    """
+    for name in names:
+        if options[name] is not None and not options[name] > 0:
+            raise usage.UsageError("--{} must be positive, not {}".format(name, options[name]))
+
+
 class EchoOptions(GraphOptions):
     """
     C{echo}: send back every byte each connection receives.
@@ -107,7 +121,7 @@ class EchoOptions(GraphOptions):
     synopsis = "[--port ENDPOINT]"
     longdesc = ("Serve Twisted's Echo protocol, each connection's protocol running "
                 "in a ProtocolComponent.")
-    optParameters = [["port", "p", "tcp:1500", "The server endpoint to listen on.", serverEndpoint]]
+    optParameters = [["port", "p", "tcp:1500", "The server endpoint to listen on", serverEndpoint]]
 
     def makeGraph(self):
         return SimpleServer(protocol=lambda: ProtocolComponent(Echo), endpoint=self["port"])
@@ -126,10 +140,13 @@ class VorbisServerOptions(GraphOptions):
                 "SimpleServer(protocol=lambda: ReadFileAdaptor(file, readmode='bitrate', bitrate=...)).")
     optParameters = [
         ["file", "f", None, "The Ogg Vorbis file (default: the bundled sample)."],
-        ["port", "p", "tcp:1500", "The server endpoint to listen on.", serverEndpoint],
+        ["port", "p", "tcp:1500", "The server endpoint to listen on", serverEndpoint],
         ["speed", "s", 1.0, "Send N times faster than the bitrate.", float],
         ["bitrate", "b", None, "Bits per second (default: the file's).", int],
     ]
+
+    def postOptions(self):
+        requirePositive(self, "speed", "bitrate")
 
     def makeGraph(self):
         from ..codec import VorbisError
@@ -154,7 +171,7 @@ class VorbisClientOptions(GraphOptions):
                 "or a WavWriter with --wav; the reactor stops when the stream has ended.")
     optParameters = [
         ["host", None, None, "The server's host, with a port number (default: 127.0.0.1)."],
-        ["port", "p", 1500, "The server's port, or a client endpoint.", clientPort],
+        ["port", "p", 1500, "The server's port, or a client endpoint", clientPort],
         ["wav", "w", None, "Write the audio to this WAV file instead of playing it."],
     ]
 
@@ -211,8 +228,8 @@ class RadioOptions(GraphOptions):
                 "--header-interval seconds. Without --loop twistd ends when the file has played.")
     optParameters = [
         ["file", "f", None, "The Ogg Vorbis file (default: the bundled sample)."],
-        ["http", None, "tcp:8000", "The HTTP server endpoint to listen on.", serverEndpoint],
-        ["multicast", "m", None, "Also send the pages to this multicast GROUP:PORT.", multicastGroup],
+        ["http", None, "tcp:8000", "The HTTP server endpoint to listen on", serverEndpoint],
+        ["multicast", "m", None, "Also send the pages to this multicast GROUP:PORT", multicastGroup],
         ["interface", None, "0.0.0.0", "The address of the interface to multicast from."],
         ["header-interval", None, 2.0, "Seconds between repetitions of the header pages on multicast.",
          float],
@@ -225,6 +242,7 @@ class RadioOptions(GraphOptions):
     def postOptions(self):
         if self["no-http"] and self["multicast"] is None:
             raise usage.UsageError("--no-http needs --multicast")
+        requirePositive(self, "speed", "bitrate")
 
     @property
     def oneShot(self):
@@ -255,7 +273,7 @@ class RadioListenOptions(GraphOptions):
     longdesc = ("Join the group, wait for the stream's header pages, then decode the pages that "
                 "follow (new chained streams too) and play them, or write them to a WAV file.")
     optParameters = [
-        ["multicast", "m", None, "The multicast GROUP:PORT to join.", multicastGroup],
+        ["multicast", "m", None, "The multicast GROUP:PORT to join", multicastGroup],
         ["interface", None, "0.0.0.0", "The address of the interface to join the group on."],
         ["wav", "w", None, "Write the audio to this WAV file instead of playing it."],
         ["seconds", None, None, "Stop after N seconds of audio.", float],
@@ -290,7 +308,7 @@ class Options(usage.Options):
         ["graph", "g", None, "PATH_OR_MODULE:CALLABLE returning the graph (a component)."],
         ["stop-timeout", None, 10.0, "Seconds to wait for the graph at each stage of stopping.", float],
         ["inspect", None, None, "Serve the running graph's inspector (/, /graph.json, /graph.dot, "
-         "/graph.svg, /metrics) over HTTP on this endpoint.", serverEndpoint],
+         "/graph.svg, /metrics) over HTTP on this endpoint", serverEndpoint],
     ]
     optFlags = [["exit-when-done", None, "Stop twistd when the graph has finished by itself."]]
     subCommands = [

@@ -16,13 +16,21 @@ def main(argv):
     """
     Run the script C{argv[0]} with arguments C{argv[1:]}.
 
-    @return: the exit status for a wrong command line; otherwise what the
-        script exits with (an exception it raises propagates).
+    @return: the exit status for a wrong command line or a script that
+        cannot be opened (said in one line, as C{python} says it);
+        otherwise what the script exits with (an exception it raises
+        propagates).
     """
     if not argv or argv[0] in ("-h", "--help"):
         sys.stderr.write("usage: python -m kamaelia_twisted.axon SCRIPT [ARGS...]\n")
         return 2
     script = argv[0]
+    try:
+        os.stat(script)
+    except OSError as error:
+        sys.stderr.write("python -m kamaelia_twisted.axon: can't open file {!r}: [Errno {}] {}\n".format(
+            os.path.abspath(script), error.errno, error.strerror))
+        return 2
     install()
     sys.argv = list(argv)
     sys.path[0] = os.path.dirname(os.path.abspath(script))
