@@ -14,7 +14,7 @@ import argparse
 from twisted.internet import task
 
 from kamaelia_twisted import Component, Graphline, producerFinished
-from kamaelia_twisted.program import runProgram
+from kamaelia_twisted.program import positive, runProgram
 from kamaelia_twisted.util import PureTransformer
 
 
@@ -71,5 +71,5 @@ def makeGraph(ticks=3, interval=0.1):
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="A Kamaelia-style graphline.")
-    parser.add_argument("--ticks", type=int, default=5)
+    parser.add_argument("--ticks", type=positive(int), default=5, help="how many ticks to run (default 5)")
     runProgram(makeGraph(parser.parse_args().ticks), "kamaelia_style_graphline")

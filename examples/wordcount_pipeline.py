@@ -11,7 +11,7 @@ import argparse
 from collections import Counter
 
 from kamaelia_twisted import Component, Pipeline, ThreadedComponent, producerFinished
-from kamaelia_twisted.program import runProgram
+from kamaelia_twisted.program import positive, runProgram
 
 
 class LineReader(ThreadedComponent):
@@ -79,7 +79,7 @@ def wordCount(filename):
 def main():
     parser = argparse.ArgumentParser(description="Count the words of a text file.")
     parser.add_argument("filename")
-    parser.add_argument("--top", type=int, default=10)
+    parser.add_argument("--top", type=positive(int), default=10, help="how many words to show (default 10)")
     args = parser.parse_args()
     pipeline, tally = wordCount(args.filename)
     runProgram(pipeline, "wordcount_pipeline")

@@ -187,6 +187,13 @@ class BadOptionTests(unittest.TestCase):
                                     error="argument --size: must be 0 or more, not -3")
 
     @defer.inlineCallbacks
+    def test_countsMustBePositive(self):
+        yield self.assertUsageError("wordcount_pipeline.py", "README.md", "--top", "0",
+                                    error="argument --top: must be positive, not 0")
+        yield self.assertUsageError("kamaelia_style_graphline.py", "--ticks", "-2",
+                                    error="argument --ticks: must be positive, not -2")
+
+    @defer.inlineCallbacks
     def test_vorbisServer(self):
         yield self.assertUsageError("vorbis_server.py", "--speed", "0", error="argument --speed: must be positive, not 0")
         yield self.assertUsageError("vorbis_server.py", "--bitrate", "-5",
