@@ -187,17 +187,18 @@ class Hang:
     """
     A blocking function that returns C{item.upper()}, except for C{"hang"},
     which waits until L{release} (called at the test's cleanup at the
-    latest); it keeps the name of the thread each item ran in.
+    latest), having set C{hanging}; it keeps the thread each item ran in.
     """
 
     def __init__(self, test):
-        self.released = threading.Event()
+        self.released, self.hanging = threading.Event(), threading.Event()
         self.threads = {}
         test.addCleanup(self.release)
 
     def __call__(self, item):
         self.threads[item] = threading.current_thread()
         if item == "hang":
+            self.hanging.set()
             self.released.wait()
         return item.upper()
 
@@ -470,6 +471,7 @@ class ThreadPoolTests(unittest.TestCase):
         work = Hang(self)
         pool = ThreadPool(work, size=1, timeout=5, reactor=ThreadingClock())
         clock = startOnClock(pool, ["hang", "a"])
+        self.assertTrue(work.hanging.wait(10))  # its thread is a thread of the pool's by now
         clock.advance(4)
         self.assertEqual(list(pool.outboxes["outbox"]), [])
         self.assertEqual(len(poolThreads(pool)), 1)
