@@ -115,10 +115,13 @@ def watched():
             [w for w in reactor.getWriters() if isinstance(w, _Watch)])
 
 
-def tcpPair(case):
+def tcpPair(case, holdFirst=True):
     """
     Return two connected non-blocking TCP sockets on the loopback, closed
     when C{case} ends.
+
+    @param holdFirst: whether C{case} holds the first socket until it ends
+        (L{False}: only the caller does, so that it can go).
     """
     listener = socket.socket()
     case.addCleanup(listener.close)
@@ -128,7 +131,9 @@ def tcpPair(case):
     b, _ = listener.accept()
     for s in (a, b):
         s.setblocking(False)
-        case.addCleanup(s.close)
+    if holdFirst:
+        case.addCleanup(a.close)
+    case.addCleanup(b.close)
     return a, b
 
 
@@ -673,14 +678,7 @@ class PollingTests(unittest.TestCase):
         process is idle, to acknowledge: a process that is never idle does
         not accumulate them.
         """
-        listener = socket.socket()
-        self.addCleanup(listener.close)
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(1)
-        mine = socket.create_connection(listener.getsockname())
-        peer, _ = listener.accept()
-        self.addCleanup(peer.close)
-        mine.setblocking(False)
+        mine, peer = tcpPair(self, holdFirst=False)
         gone, alive = weakref.ref(mine), []
         box = self.client.inboxes["readReady"]
 
