@@ -207,7 +207,8 @@ class Box:
         Call C{alarm()} after each delivery from now on (L{None}: stop).
         """
         self.alarm = alarm
-        # _updatePlain, inlined: a component's wake clears every inbox's alarm.
+        # Whether a delivery may be a bare append; computed here, where a
+        # component's wake clears every inbox's alarm, without another call.
         self.plain = alarm is None and self._bounds.size is None and self.messages is not _NO_MESSAGES
 
     def sleepUntilDelivery(self):
@@ -233,7 +234,7 @@ class Box:
             alarm()
 
     def _updatePlain(self):
-        self.plain = self._bounds.size is None and self.alarm is None and self.messages is not _NO_MESSAGES
+        self.setAlarm(self.alarm)  # which sets plain
 
     def _holdMessages(self):
         """
