@@ -567,6 +567,24 @@ class Sleeper(Component):
             yield 1
 
 
+class Until(Component):
+    """
+    Steps without sleeping until C{check()} is true, at most C{steps} times;
+    C{found} tells whether it was.
+    """
+
+    def __init__(self, check, steps=20, reactor=None):
+        Component.__init__(self, reactor=reactor)
+        self.check, self.steps, self.found = check, steps, False
+
+    def main(self):
+        for _ in range(self.steps):
+            if self.check():
+                self.found = True
+                return
+            yield 1
+
+
 class PollingTests(unittest.TestCase):
     """
     While other components keep the scheduler busy, the selector polls its
@@ -700,6 +718,143 @@ class PollingTests(unittest.TestCase):
         Busy(box, 20, reactor=self.reactor).activate()
         self.reactor.advance(1)
         self.assertEqual(alive, [False])
+
+    def countDuplicates(self):
+        """
+        Return the list of descriptors the selector duplicates from now on.
+        """
+        made, dup = [], os.dup
+
+        def counted(fd):
+            made.append(fd)
+            return dup(fd)
+
+        self.patch(os, "dup", counted)
+        return made
+
+    def peerSeesEnd(self):
+        try:
+            return self.peer.recv(10) == b""
+        except BlockingIOError:
+            return False
+
+    def readAndClose(self):
+        self.mine.recv(10)
+        self.mine.close()
+
+    def test_askedAgainKeepsItsDuplicate(self):
+        """
+        A client that asks again once notified by a poll (as Kamaelia's
+        components do once they have read) is watched through the same
+        duplicate of its descriptor: the selector makes one for its first
+        request only, and no other is left open.
+        """
+        self.selector.pollInterval = 0  # a poll at each of its steps
+        made = self.countDuplicates()
+        box = self.client.inboxes["readReady"]
+        box.setAlarm(self.askToRead)
+        self.peer.send(b"never read")
+        Busy(box, 20, reactor=self.reactor).activate()
+        self.askToRead()
+        self.reactor.advance(1)
+        self.assertGreater(len(box), 3)
+        self.assertEqual(made, [self.mine.fileno()])
+        self.assertEqual(len(descriptorsOf(self.mine)), 2)  # its own, and the one the reactor now watches
+
+    def test_notAskedAgainClosedAtTheNextPoll(self):
+        """
+        A socket its client closes once notified by a poll, without telling
+        the selector, is released by the selector's next poll: its peer sees
+        the end of the stream while other components are still busy and
+        other requests are pending.
+        """
+        self.selector.pollInterval = 0
+        other, _ = socket.socketpair()
+        self.addCleanup(other.close)
+        self.selector.inboxes["notify"].deliver(newReader(self.client, ((self.client, "inbox"), other)))
+        self.client.inboxes["readReady"].setAlarm(self.readAndClose)
+        self.peer.send(b"x")
+        self.askToRead()
+        until = Until(self.peerSeesEnd, reactor=self.reactor).activate()
+        self.reactor.advance(1)
+        self.assertTrue(until.found)
+
+    def test_notAskedAgainClosedWhenTheSelectorSleeps(self):
+        """
+        Such a socket is released when the selector next sleeps, if that is
+        before its next poll.
+        """
+        self.client.inboxes["readReady"].setAlarm(self.readAndClose)
+        self.peer.send(b"x")
+        self.askToRead()
+        Busy(self.client.inboxes["readReady"], 5, reactor=self.reactor).activate()
+        self.reactor.advance(1)  # one poll: the clock does not move
+        self.assertEqual(len(self.client.inboxes["readReady"]), 1)
+        self.assertTrue(self.peerSeesEnd())
+
+    def test_removedOnceNotifiedClosedAtOnce(self):
+        """
+        C{removeReader} from a client notified by a poll releases the
+        duplicate at once, before the next poll.
+        """
+
+        def stopReading():
+            self.selector.inboxes["notify"].deliver(removeReader(self.client, self.mine))
+
+        self.client.inboxes["readReady"].setAlarm(stopReading)
+        self.peer.send(b"x")
+        self.askToRead()
+        until = Until(lambda: len(descriptorsOf(self.mine)) == 1, reactor=self.reactor).activate()
+        self.reactor.advance(1)  # one poll: the clock does not move
+        self.assertTrue(until.found)
+
+    def test_closedAndAskedAgainRefused(self):
+        """
+        A socket closed once notified and then asked for again is refused as
+        closed, as on a first request; its duplicate is not reused.
+        """
+        errors = []
+
+        def observe(event):
+            if event.get("log_level") is not None and event["log_level"].name == "error":
+                errors.append(event)
+
+        def closeAndAsk():
+            self.readAndClose()
+            self.askToRead()
+
+        globalLogPublisher.addObserver(observe)
+        self.addCleanup(globalLogPublisher.removeObserver, observe)
+        self.selector.pollInterval = 0
+        self.client.inboxes["readReady"].setAlarm(closeAndAsk)
+        self.peer.send(b"x")
+        self.askToRead()
+        Busy(self.client.inboxes["readReady"], 20, reactor=self.reactor).activate()
+        self.reactor.advance(1)
+        self.assertEqual(len(errors), 1)
+        self.assertIn("closed", str(errors[0]["error"]))
+        self.assertTrue(self.peerSeesEnd())
+
+    def test_descriptorNumbersNotKept(self):
+        """
+        A request by descriptor number gets a fresh duplicate each time: the
+        number may have been closed and given to another file meanwhile.
+        """
+        self.selector.pollInterval = 0
+        made = self.countDuplicates()
+        fd = self.mine.fileno()
+
+        def askAgain():
+            self.selector.inboxes["notify"].deliver(newReader(self.client, ((self.client, "readReady"), fd)))
+
+        box = self.client.inboxes["readReady"]
+        box.setAlarm(askAgain)
+        self.peer.send(b"never read")
+        Busy(box, 20, reactor=self.reactor).activate()
+        askAgain()
+        self.reactor.advance(1)
+        self.assertGreater(len(box), 3)
+        self.assertEqual(len(made), len(box) + 1)
 
     def test_refusedByTheReactor(self):
         """

@@ -129,7 +129,13 @@ class ReactorSelector(Component):
     The pollers watch a duplicate of each descriptor, closed once no request
     is pending on it: Kamaelia's components close their socket before asking
     to stop watching it, and a reactor must never be left holding a closed
-    descriptor number that the system may give to the next socket.
+    descriptor number that the system may give to the next socket. One that
+    the selector's own poller notified is kept until its next poll or its
+    sleep, whichever comes first: its component, once it has read or
+    written, usually asks again, and is then watched as it was, without a
+    new duplicate or a change to the poller. A socket its component closes
+    meanwhile is released then (a request by descriptor number always gets
+    a new duplicate).
 
     Differences from Kamaelia's C{Selector}: exceptional conditions (C{select()}'s
     third list: out-of-band data) are not watched, as the reactor offers no
@@ -178,6 +184,9 @@ class ReactorSelector(Component):
         self._poller = _newPoller()
         self._polling = {}  # descriptor: the _Watch the poller watches it for
         self._polled = 0
+        # The _Watches the poller notified and nobody asked for again yet, by
+        # selectable, kept until the next poll: their components usually ask at once.
+        self._resting = {}
         # The _Watches with requests not yet given to the poller, to the reactor:
         self._unpolled, self._fresh = {}, {}
         self._read = {}  # the selectables notified readable since this selector last acknowledged
@@ -263,7 +272,7 @@ class ReactorSelector(Component):
         try:
             watch = self._watches.get(selectable)
             if watch is None:
-                watch = self._watches[selectable] = _Watch(selectable, self)
+                watch = self._watches[selectable] = self._wake(selectable) or _Watch(selectable, self)
         except (AttributeError, OSError, TypeError, ValueError) as error:
             self._refuse(kind, selectable, client, boxname, error)
             return
@@ -281,35 +290,83 @@ class ReactorSelector(Component):
     def _withdraw(self, selectable, kind):
         try:
             watch = self._watches.get(selectable)
+            resting = self._resting.pop(selectable, None)
         except TypeError:  # unhashable: never watched
             return
+        if resting is not None:  # no request pending, and its component is done with it
+            self._close(resting)
         if kind == READ:
             self._read.pop(selectable, None)  # not to be read any more: nothing to acknowledge
         if watch is None or watch.replies[kind] is None:
             return
         watch.replies[kind] = None
-        if kind == READ and watch.inReactor[READ]:
-            self.reactor.removeReader(watch)
-        elif kind == WRITE and watch.inReactor[WRITE]:
-            self.reactor.removeWriter(watch)
-        watch.inReactor[kind] = False
+        self._leaveReactor(watch, kind)
         if watch.events:
             self._pollFor(watch)
         if watch.replies == [None, None, None]:
             del self._watches[selectable]
-            self._unpolled.pop(watch, None)
-            self._fresh.pop(watch, None)
-            watch.close()
+            self._close(watch)
+
+    def _leaveReactor(self, watch, kind):
+        if watch.inReactor[kind]:
+            (self.reactor.removeReader if kind == READ else self.reactor.removeWriter)(watch)
+            watch.inReactor[kind] = False
+
+    def _close(self, watch):
+        """
+        Close C{watch}, which has no request pending: it leaves the poller.
+        """
+        self._unpolled.pop(watch, None)
+        self._fresh.pop(watch, None)
+        if watch.events:
+            self._poller.unregister(watch.fd)
+            del self._polling[watch.fd]
+            watch.events = 0
+        watch.close()
 
     def _unwatchAll(self):
+        self._closeResting()
         watches, self._watches, self._read = self._watches, {}, {}
         for watch in watches.values():
             self.reactor.removeReader(watch)
             self.reactor.removeWriter(watch)
-            if watch.events:
-                self._poller.unregister(watch.fd)
-                del self._polling[watch.fd]
-            watch.close()
+            self._close(watch)
+
+    # Watches notified by the poller, kept for their components' next request
+
+    def _rest(self, watch, kind):
+        """
+        Withdraw the request for C{kind} on C{watch} that the poller
+        notified, leaving the poller to catch up at its next poll and, once no
+        request is pending, keeping C{watch} until then: its component
+        usually asks again first, so neither the poller nor the watch change.
+        """
+        watch.replies[kind] = None
+        self._leaveReactor(watch, kind)
+        self._unpolled[watch] = None
+        if watch.replies == [None, None, None]:
+            del self._watches[watch.selectable]
+            self._resting[watch.selectable] = watch
+
+    def _wake(self, selectable):
+        """
+        Return the resting watch of C{selectable} if it still watches
+        C{selectable}'s descriptor, else L{None}.
+        """
+        watch = self._resting.pop(selectable, None)
+        if watch is not None and not watch.isOf(selectable):  # closed, or another descriptor now
+            self._close(watch)
+            return None
+        return watch
+
+    def _closeResting(self):
+        """
+        Close the watches resting since the last poll: their components,
+        stepped since, did not ask again.
+        """
+        resting, self._resting = self._resting, {}
+        for watch in resting.values():
+            self._close(watch)
 
     # Polling between steps
 
@@ -351,6 +408,7 @@ class ReactorSelector(Component):
         Give the reactor the requests it does not watch yet, before this
         selector sleeps.
         """
+        self._closeResting()
         fresh, self._fresh = self._fresh, {}
         for watch in fresh:
             for kind in (READ, WRITE):
@@ -399,6 +457,7 @@ class ReactorSelector(Component):
         Notify the requests whose descriptors are ready now.
         """
         self._polled = self.reactor.seconds()
+        self._closeResting()
         unpolled, self._unpolled = self._unpolled, {}
         for watch in unpolled:
             self._pollFor(watch)
@@ -408,17 +467,20 @@ class ReactorSelector(Component):
             if watch is None:
                 continue
             if events & (_POLLIN | _POLLERRORS):
-                self._ready(watch, READ)
+                self._ready(watch, READ, polled=True)
             if events & (_POLLOUT | _POLLERRORS):
-                self._ready(watch, WRITE)
+                self._ready(watch, WRITE, polled=True)
 
     # Events, called by the reactor through a _Watch
 
-    def _ready(self, watch, kind):
+    def _ready(self, watch, kind, polled=False):
         reply = watch.replies[kind]
         if reply is None:  # an event for a request withdrawn in this reactor iteration
             return
-        self._withdraw(watch.selectable, kind)
+        if polled:
+            self._rest(watch, kind)
+        else:
+            self._withdraw(watch.selectable, kind)
         self._reported += 1
         if kind == READ:
             self._read[watch.selectable] = None
@@ -481,6 +543,7 @@ class _Watch:
         if fd < 0:
             raise OSError("{!r} is closed (its descriptor is {})".format(selectable, fd))
         self.fd = os.dup(fd)
+        self.source = fd
         self.selectable = selectable
         self.replies = [None, None, None]
         self.events = 0
@@ -490,6 +553,19 @@ class _Watch:
 
     def close(self):
         os.close(self.fd)
+
+    def isOf(self, selectable):
+        """
+        Tell whether this watch's duplicate is still of C{selectable}'s open
+        descriptor: not if C{selectable} has been closed or is a descriptor
+        number (which the system may have given to another file since).
+        """
+        if isinstance(selectable, int):
+            return False
+        try:
+            return selectable.fileno() == self.source
+        except (OSError, ValueError):
+            return False
 
     def fileno(self):
         return self.fd
