@@ -168,7 +168,7 @@ class ReactorSelector(Component):
     }
     Outboxes = {"outbox": "Not used", "signal": "Not used"}
 
-    pollInterval = 0.002
+    pollInterval = 0.001
 
     def __init__(self, reactor=None):
         """
@@ -183,7 +183,7 @@ class ReactorSelector(Component):
         self._ending = False
         self._poller = _newPoller()
         self._polling = {}  # descriptor: the _Watch the poller watches it for
-        self._polled = 0
+        self._nextPoll = 0  # the earliest time of the next poll
         # The _Watches the poller notified and nobody asked for again yet, by
         # selectable, kept until the next poll: their components usually ask at once.
         self._resting = {}
@@ -221,7 +221,7 @@ class ReactorSelector(Component):
                     break
                 if self._othersBusy(scheduler, polling):
                     polling.add(self)
-                    if self.reactor.seconds() - self._polled >= self.pollInterval:
+                    if self.reactor.seconds() >= self._nextPoll:
                         self._poll()
                 else:
                     polling.discard(self)
@@ -456,7 +456,7 @@ class ReactorSelector(Component):
         """
         Notify the requests whose descriptors are ready now.
         """
-        self._polled = self.reactor.seconds()
+        self._nextPoll = self.reactor.seconds() + self.pollInterval
         self._closeResting()
         unpolled, self._unpolled = self._unpolled, {}
         for watch in unpolled:
