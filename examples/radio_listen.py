@@ -20,18 +20,26 @@ import os
 from kamaelia_twisted.apps.radio import radioListener
 from kamaelia_twisted.apps.tap import multicastGroup
 from kamaelia_twisted.apps.vorbis import pcmSink
-from kamaelia_twisted.program import runProgram
+from kamaelia_twisted.program import positive, runProgram
+
+
+def groupAndPort(text):
+    """
+    The argparse type of C{--multicast}: C{GROUP:PORT}, refused with the reason.
+    """
+    try:
+        return multicastGroup(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Play (or save) a multicast radio station's stream.")
-    parser.add_argument("--multicast", required=True, type=multicastGroup, help="GROUP:PORT to join")
+    parser.add_argument("--multicast", required=True, type=groupAndPort, help="GROUP:PORT to join")
     parser.add_argument("--interface", default="0.0.0.0", help="the interface's address (default: any)")
     parser.add_argument("--wav", help="write the audio to this WAV file instead of playing it")
-    parser.add_argument("--seconds", type=float, help="stop after N seconds of audio")
+    parser.add_argument("--seconds", type=positive(float), help="stop after N seconds of audio")
     options = parser.parse_args(argv)
-    if options.seconds is not None and options.seconds <= 0:
-        parser.error("--seconds must be positive")
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     group, port = options.multicast
     listener = radioListener(group, port, pcmSink(options.wav), interface=options.interface,

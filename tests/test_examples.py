@@ -194,6 +194,15 @@ class BadOptionTests(unittest.TestCase):
                                     error="argument --ticks: must be positive, not -2")
 
     @defer.inlineCallbacks
+    def test_radioListen(self):
+        yield self.assertUsageError(
+            "radio_listen.py", "--multicast", "10.0.0.1:1600",
+            error="argument --multicast: '10.0.0.1:1600' is not GROUP:PORT with a multicast group (224.0.0.0/4)"
+                  " and a port in 1-65535")
+        yield self.assertUsageError("radio_listen.py", "--multicast", "239.255.42.1:1600", "--seconds", "-1",
+                                    error="argument --seconds: must be positive, not -1")
+
+    @defer.inlineCallbacks
     def test_vorbisServer(self):
         yield self.assertUsageError("vorbis_server.py", "--speed", "0", error="argument --speed: must be positive, not 0")
         yield self.assertUsageError("vorbis_server.py", "--bitrate", "-5",
