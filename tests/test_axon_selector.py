@@ -612,6 +612,21 @@ class PollingTests(unittest.TestCase):
     def askToRead(self):
         self.selector.inboxes["notify"].deliver(newReader(self.client, ((self.client, "readReady"), self.mine)))
 
+    def askAgainWhileBusy(self, steps, ask=None):
+        """
+        Have the client ask to read (with C{ask}, default L{askToRead}), and
+        again at each notification, data waiting unread, while a component
+        takes C{steps} steps; return the client's box of notifications.
+        """
+        ask = ask or self.askToRead
+        box = self.client.inboxes["readReady"]
+        box.setAlarm(ask)
+        self.peer.send(b"never read")
+        Busy(box, steps, reactor=self.reactor).activate()
+        ask()
+        self.reactor.advance(1)
+        return box
+
     def test_notifiedBetweenBusySteps(self):
         """
         A socket that becomes readable while another component keeps the
@@ -637,12 +652,7 @@ class PollingTests(unittest.TestCase):
         hands its pending request to the reactor; woken by a request, it
         polls again while others are busy.
         """
-        box = self.client.inboxes["readReady"]
-        box.setAlarm(self.askToRead)
-        self.peer.send(b"never read")
-        Busy(box, 50, reactor=self.reactor).activate()
-        self.askToRead()
-        self.reactor.advance(1)
+        box = self.askAgainWhileBusy(50)
         self.assertEqual(len(box), 1)
         [watch] = self.reactor.getReaders()
         self.assertIsInstance(watch, _Watch)
@@ -751,12 +761,7 @@ class PollingTests(unittest.TestCase):
         """
         self.selector.pollInterval = 0  # a poll at each of its steps
         made = self.countDuplicates()
-        box = self.client.inboxes["readReady"]
-        box.setAlarm(self.askToRead)
-        self.peer.send(b"never read")
-        Busy(box, 20, reactor=self.reactor).activate()
-        self.askToRead()
-        self.reactor.advance(1)
+        box = self.askAgainWhileBusy(20)
         self.assertGreater(len(box), 3)
         self.assertEqual(made, [self.mine.fileno()])
         self.assertEqual(len(descriptorsOf(self.mine)), 2)  # its own, and the one the reactor now watches
@@ -847,12 +852,7 @@ class PollingTests(unittest.TestCase):
         def askAgain():
             self.selector.inboxes["notify"].deliver(newReader(self.client, ((self.client, "readReady"), fd)))
 
-        box = self.client.inboxes["readReady"]
-        box.setAlarm(askAgain)
-        self.peer.send(b"never read")
-        Busy(box, 20, reactor=self.reactor).activate()
-        askAgain()
-        self.reactor.advance(1)
+        box = self.askAgainWhileBusy(20, askAgain)
         self.assertGreater(len(box), 3)
         self.assertEqual(len(made), len(box) + 1)
 
