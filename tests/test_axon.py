@@ -6,6 +6,7 @@ waits for its Deferreds.
 
 import importlib
 import os
+import socket
 import sys
 
 from kamaelia_twisted.axon import install
@@ -16,10 +17,13 @@ import Axon  # noqa: E402
 from Axon.Component import component  # noqa: E402
 from Axon.Ipc import WaitComplete, newComponent, producerFinished, shutdownMicroprocess  # noqa: E402
 from Kamaelia.Chassis.Carousel import Carousel  # noqa: E402
+from Kamaelia.Chassis.ConnectedServer import ServerCore  # noqa: E402
 from Kamaelia.Chassis.Graphline import Graphline as KGraphline  # noqa: E402
 from Kamaelia.Chassis.Pipeline import Pipeline as KPipeline  # noqa: E402
 from Kamaelia.Chassis.Seq import Seq as KSeq  # noqa: E402
 from Kamaelia.File.ReadFileAdaptor import ReadFileAdaptor  # noqa: E402
+from Kamaelia.Internet.Selector import Selector  # noqa: E402
+from Kamaelia.Protocol.EchoProtocol import EchoProtocol  # noqa: E402
 from Kamaelia.Protocol.Framing import DataChunker, DataDeChunker, DeFramer, Framer  # noqa: E402
 from Kamaelia.Util.Backplane import Backplane, PublishTo, SubscribeTo  # noqa: E402
 from Kamaelia.Util.DataSource import DataSource  # noqa: E402
@@ -34,10 +38,12 @@ from twisted.internet.task import Clock  # noqa: E402
 from twisted.trial import unittest  # noqa: E402
 
 from kamaelia_twisted import Pipeline  # noqa: E402
+from kamaelia_twisted.core.shutdown import askToStop  # noqa: E402
 from kamaelia_twisted.util import Collect  # noqa: E402
 from kamaelia_twisted.util import DataSource as OurDataSource  # noqa: E402
 from tests.helpers import Recorder  # noqa: E402
 from tests.test_axon_selector import iterations  # noqa: E402
+from tests.test_axon_selector_kamaelia import Exchange, connectOnceListening, freePort  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -241,6 +247,44 @@ class ComponentTests(unittest.TestCase):
         self.assertTrue(forever._isStopped())
         return forever.whenDone()
 
+    def test_stopCalledWhenMainEnds(self):
+        """
+        As Axon's scheduler does, a microprocess whose main ends (returning,
+        or with a RuntimeError) has its stop() called, once; one stopped
+        from outside, or one that fails, is not stopped again.
+        """
+        class Stoppable(component):
+            def __init__(self, end):
+                super().__init__()
+                self.end, self.stops = end, []
+
+            def main(self):
+                yield 1
+                if self.end == "returns":
+                    return
+                if self.end != "forever":
+                    raise self.end
+                while True:
+                    self.pause()
+                    yield 1
+
+            def stop(self):
+                self.stops.append(self.end)
+                super().stop()
+
+        def stopsOnce(_, stoppable):
+            self.assertEqual(stoppable.stops, [stoppable.end])
+
+        returns, runtimeError = Stoppable("returns"), Stoppable(RuntimeError("at shutdown"))
+        stoppedFromOutside, fails = Stoppable("forever").activate(), Stoppable(ValueError("fails"))
+        stoppedFromOutside.stop()
+        done = [runGraph(returns).addCallback(stopsOnce, returns),
+                runGraph(runtimeError).addCallback(stopsOnce, runtimeError),
+                stoppedFromOutside.whenDone().addCallback(stopsOnce, stoppedFromOutside),
+                self.assertFailure(runGraph(fails), ValueError).addCallback(
+                    lambda _: (self.flushLoggedErrors(ValueError), self.assertEqual(fails.stops, [])))]
+        return defer.gatherResults(done)
+
     def test_schedulerTimeIsTheReactors(self):
         clock = Clock()
         clock.advance(42)
@@ -413,6 +457,30 @@ class KamaeliaComponentTests(unittest.TestCase):
         for recorder in (a, b):
             recorder.inboxes["control"].deliver(producerFinished())
         yield defer.gatherResults([splitter.whenDone(), a.whenDone(), b.whenDone()])
+
+    @defer.inlineCallbacks
+    def test_serverCoreReleasesItsPort(self):
+        """
+        Kamaelia's TCPServer closes its listening socket in stop(), which
+        Axon's scheduler calls when its main ends: once a ServerCore has
+        been shut down, its port can be listened on again (with
+        SO_REUSEADDR, as Kamaelia's servers do: connections that ended may
+        linger in TIME_WAIT).
+        """
+        port = freePort()
+        server = ServerCore(protocol=EchoProtocol, port=port).activate()
+        selector = Selector.getSelectorServices()[0][0]
+        exchange = Exchange(b"hello\n")
+        yield connectOnceListening(port, exchange)
+        self.assertEqual((yield exchange.done), b"hello\n")
+        askToStop(server)
+        yield defer.gatherResults([server.whenDone(), server.server.whenDone(), selector.whenDone()])
+        self.assertIsNone(server.server.listener)
+        probe = socket.socket()
+        self.addCleanup(probe.close)
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind(("127.0.0.1", port))
+        probe.listen(1)
 
     def test_introspector(self):
         """

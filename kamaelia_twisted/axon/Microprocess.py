@@ -11,7 +11,9 @@ our core components. Axon's generators may yield:
 
 A C{RuntimeError} that ends C{main} ends the microprocess normally, with a
 warning logged, as Axon takes it (Kamaelia's code on Python 3 raises some at
-shutdown); any other exception ends it as failed. For example::
+shutdown); any other exception ends it as failed. When C{main} ends
+normally, its C{stop()} is called, as Axon's scheduler does, unless it was
+called already (Kamaelia's C{TCPServer} closes its socket there). For example::
 
     from kamaelia_twisted.axon.Ipc import WaitComplete
     from kamaelia_twisted.axon.Microprocess import microprocess
@@ -135,7 +137,7 @@ class microprocess(Component):
                         raise
                     self.log.warn("{name} ended with {error!r}, which Axon takes as an exit", name=self.name,
                                   error=e)
-                    return
+                    break
                 resume = error = None
                 if value.__class__ is int:  # yield 1, most steps: no isinstance (Deferred's is slow)
                     value = None
@@ -152,6 +154,8 @@ class microprocess(Component):
                     resume = yield value
                 except Exception as e:
                     error = e
+            if not self._stopRequested:
+                self.stop()  # Axon's scheduler stops what ends: an overridden stop() tidies up
         finally:
             for generator in reversed(stack):
                 generator.close()
