@@ -41,6 +41,7 @@ from kamaelia_twisted import Pipeline  # noqa: E402
 from kamaelia_twisted.core.shutdown import askToStop  # noqa: E402
 from kamaelia_twisted.util import Collect  # noqa: E402
 from kamaelia_twisted.util import DataSource as OurDataSource  # noqa: E402
+from tests.children import spawn  # noqa: E402
 from tests.helpers import Recorder  # noqa: E402
 from tests.test_axon_selector import iterations  # noqa: E402
 from tests.test_axon_selector_kamaelia import Exchange, connectOnceListening, freePort  # noqa: E402
@@ -548,6 +549,29 @@ upper.put(producerFinished(), "control")
 """
 
 
+SINGLE_SERVER = """\
+import sys
+from Axon.Component import component
+from Kamaelia.Chassis.Pipeline import Pipeline
+from Kamaelia.Internet.SingleServer import SingleServer
+from kamaelia_twisted.core.runtime import Runtime
+
+Runtime.stopGrace = 0.2
+
+class Ready(component):
+    def main(self):
+        print("ready", flush=True)
+        while True:
+            self.pause()
+            yield 1
+
+try:
+    Pipeline(Ready(), SingleServer(port=int(sys.argv[1]))).run()
+except KeyboardInterrupt:
+    print("KeyboardInterrupt", flush=True)
+"""
+
+
 class RunnerTests(unittest.TestCase):
     """
     C{python -m kamaelia_twisted.axon SCRIPT}, in a subprocess.
@@ -628,6 +652,22 @@ class RunnerTests(unittest.TestCase):
             self.assertIn(b"EOFError", err)
 
         return self.runScript(self.script(CONSOLE), stdin=stdin).addCallback(check)
+
+    @defer.inlineCallbacks
+    def test_interruptedWhenStopRaises(self):
+        """
+        Ctrl-C ends a program whose components ignore shutdown even when
+        one's stop() raises (Kamaelia's SingleServer, with no client yet):
+        the error is logged and run() raises KeyboardInterrupt.
+        """
+        child = spawn(self, ["-m", "kamaelia_twisted.axon", self.script(SINGLE_SERVER), str(freePort())])
+        yield child.whenOutput(b"ready\n")
+        child.transport.signalProcess("INT")
+        self.assertEqual((yield child.ended), 0, child.err)
+        self.assertEqual(child.out, b"ready\nKeyboardInterrupt\n")
+        self.assertRegex(child.err, rb"SingleServer_\d+.s stop\(\) failed")
+
+    test_interruptedWhenStopRaises.timeout = 30
 
     def test_backgroundAndHandle(self):
         def check(result):
