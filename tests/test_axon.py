@@ -286,6 +286,21 @@ class ComponentTests(unittest.TestCase):
                     lambda _: (self.flushLoggedErrors(ValueError), self.assertEqual(fails.stops, [])))]
         return defer.gatherResults(done)
 
+    def test_scheduledRootsStopTheRest(self):
+        """
+        What the scheduler's shutdown starts from is the microprocesses
+        that are no other's child, so that each is asked and stopped once.
+        """
+        from Axon.Scheduler import _Watcher, scheduler
+        tracked = scheduler()
+        parent, child, other = component(), component(), component()
+        parent.addChildren(child)
+        for mprocess in (child, parent, other):
+            mprocess.activate(tracked)
+        self.assertEqual(_Watcher(tracked).childComponents(), [parent, other])
+        tracked.stop()
+        return defer.gatherResults([mprocess.whenDone() for mprocess in (parent, child, other)])
+
     def test_schedulerTimeIsTheReactors(self):
         clock = Clock()
         clock.advance(42)

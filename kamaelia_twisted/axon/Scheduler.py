@@ -147,7 +147,13 @@ class _Watcher(Component):
         self._tracked = scheduler
 
     def childComponents(self):
-        return self._tracked.listAllThreads()
+        """
+        The microprocesses that are not another's child: the stages of
+        stopping reach the others through them, and stop each once.
+        """
+        threads = self._tracked.listAllThreads()
+        children = {child for mprocess in threads for child in mprocess.childComponents()}
+        return [mprocess for mprocess in threads if mprocess not in children]
 
     def main(self):
         tracked = self._tracked
