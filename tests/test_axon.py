@@ -109,6 +109,16 @@ class ComponentTests(unittest.TestCase):
         c = component(colour="red", Inboxes={"in": ""})
         self.assertEqual((c.colour, list(c.inboxes)), ("red", ["in"]))
 
+    def test_namedAsAxonNamesThem(self):
+        """
+        A microprocess is named after its module, class and id, as Axon
+        names it (programs print these names); a name keyword is kept.
+        """
+        transformer = PureTransformer()
+        self.assertEqual(transformer.name, "Kamaelia.Util.PureTransformer.PureTransformer_{}".format(
+            transformer.id))
+        self.assertEqual(component(name="mine").name, "mine")
+
     def test_outboxLengthIsTheReceivers(self):
         """
         len(outbox) counts what waits at the linked inbox (Kamaelia throttles on it).

@@ -57,6 +57,7 @@ class microprocess(Component):
 
     @cvar schedulerClass: the class whose C{run} scheduler activates it.
     @ivar id: a unique number.
+    @ivar name: module, class and C{id}, as Axon names it; assignable.
     @ivar scheduler: the Axon L{scheduler} it was activated on.
     @ivar tracker: the tracker it uses to find services.
     """
@@ -75,6 +76,8 @@ class microprocess(Component):
         super().__init__()
         self.__dict__.update(argd)  # and over the core's own defaults
         self.id = numId()
+        if "name" in argd:
+            self.name = argd["name"]
         self.init = 1
         self.scheduler = None
         self.tracker = coordinatingassistanttracker.getcat()
@@ -84,6 +87,21 @@ class microprocess(Component):
         for box in list(self.inboxes.values()) + list(self.outboxes.values()):
             asPostbox(box)
         self.whenDone().addBoth(self._closeDown)
+
+    @property
+    def name(self):
+        """
+        Axon's name: module, class and id (C{"__main__.Producer_3"}), unless assigned.
+        """
+        name = self._name
+        if type(name) is int:
+            kind = type(self)
+            return "{}.{}_{}".format(kind.__module__, kind.__name__, self.id)
+        return name
+
+    @name.setter
+    def name(self, name):
+        self._name = name
 
     @classmethod
     def setSchedulerClass(cls, newSchedulerClass):
