@@ -634,6 +634,21 @@ class RunnerTests(unittest.TestCase):
 
         return self.runScript(self.script(PROGRAM), "fail").addCallback(check)
 
+    def test_runTwice(self):
+        """
+        A program that runs its components twice (as some of Kamaelia's
+        examples do) gets what the first run did, then an error that says
+        why the second cannot run.
+        """
+        source = PROGRAM.replace('if __name__ == "__main__":', 'for run in range(2):')
+
+        def check(result):
+            out, err, code = result
+            self.assertEqual((out, code), (b"HELLO\n", 1), err)
+            self.assertIn(b"ReactorNotRestartable: the program ran its components already", err)
+
+        return self.runScript(self.script(source), "hello").addCallback(check)
+
     def test_noSuchScript(self):
         """
         A script that is not there is one line on stderr, as C{python} says
