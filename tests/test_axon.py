@@ -6,6 +6,7 @@ waits for its Deferreds.
 
 import importlib
 import os
+import re
 import socket
 import sys
 
@@ -646,6 +647,28 @@ class RunnerTests(unittest.TestCase):
             out, err, code = result
             self.assertEqual((out, code), (b"HELLO\n", 1), err)
             self.assertIn(b"ReactorNotRestartable: the program ran its components already", err)
+
+        return self.runScript(self.script(source), "hello").addCallback(check)
+
+    def test_traceAllSendsAndRecvs(self):
+        """
+        Axon's switches Axon.Component.TraceAllSends and TraceAllRecvs make
+        each component print what it sends and receives, as Axon's do.
+        """
+        source = PROGRAM.replace("import helper", "import helper\nimport Axon\n"
+                                 "Axon.Component.TraceAllSends = Axon.Component.TraceAllRecvs = True")
+
+        def check(result):
+            out, err, code = result
+            self.assertEqual(code, 0, err)
+            lines = out.decode().splitlines()
+            self.assertIn("HELLO", lines)
+            for trace in [r"SEND: \d+ DataSource_\d+ 'outbox' : hello",
+                          r"RECV: \d+ PureTransformer_\d+ 'inbox' : hello",
+                          r"SEND: \d+ PureTransformer_\d+ 'outbox' : HELLO",
+                          r"RECV: \d+ ConsoleEchoer_\d+ 'inbox' : HELLO",
+                          r"SEND: \d+ DataSource_\d+ 'signal' : producerFinished"]:
+                self.assertTrue([line for line in lines if re.match(trace, line)], (trace, lines))
 
         return self.runScript(self.script(source), "hello").addCallback(check)
 
