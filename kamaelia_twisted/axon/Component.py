@@ -192,7 +192,6 @@ class component(microprocess):
         self.inboxes[boxname].deliver(message)
 
 
-
 def _tracedSend(send, owner):
     def tracedSend(message, boxname="outbox"):
         _trace("SEND", message, owner, boxname)
