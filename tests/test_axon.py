@@ -6,6 +6,8 @@ waits for its Deferreds.
 
 import importlib
 import os
+import re
+import socket
 import sys
 
 from kamaelia_twisted.axon import install
@@ -16,10 +18,13 @@ import Axon  # noqa: E402
 from Axon.Component import component  # noqa: E402
 from Axon.Ipc import WaitComplete, newComponent, producerFinished, shutdownMicroprocess  # noqa: E402
 from Kamaelia.Chassis.Carousel import Carousel  # noqa: E402
+from Kamaelia.Chassis.ConnectedServer import ServerCore  # noqa: E402
 from Kamaelia.Chassis.Graphline import Graphline as KGraphline  # noqa: E402
 from Kamaelia.Chassis.Pipeline import Pipeline as KPipeline  # noqa: E402
 from Kamaelia.Chassis.Seq import Seq as KSeq  # noqa: E402
 from Kamaelia.File.ReadFileAdaptor import ReadFileAdaptor  # noqa: E402
+from Kamaelia.Internet.Selector import Selector  # noqa: E402
+from Kamaelia.Protocol.EchoProtocol import EchoProtocol  # noqa: E402
 from Kamaelia.Protocol.Framing import DataChunker, DataDeChunker, DeFramer, Framer  # noqa: E402
 from Kamaelia.Util.Backplane import Backplane, PublishTo, SubscribeTo  # noqa: E402
 from Kamaelia.Util.DataSource import DataSource  # noqa: E402
@@ -34,10 +39,13 @@ from twisted.internet.task import Clock  # noqa: E402
 from twisted.trial import unittest  # noqa: E402
 
 from kamaelia_twisted import Pipeline  # noqa: E402
+from kamaelia_twisted.core.shutdown import askToStop  # noqa: E402
 from kamaelia_twisted.util import Collect  # noqa: E402
 from kamaelia_twisted.util import DataSource as OurDataSource  # noqa: E402
+from tests.children import spawn  # noqa: E402
 from tests.helpers import Recorder  # noqa: E402
 from tests.test_axon_selector import iterations  # noqa: E402
+from tests.test_axon_selector_kamaelia import Exchange, connectOnceListening, freePort  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -101,6 +109,16 @@ class ComponentTests(unittest.TestCase):
         """
         c = component(colour="red", Inboxes={"in": ""})
         self.assertEqual((c.colour, list(c.inboxes)), ("red", ["in"]))
+
+    def test_namedAsAxonNamesThem(self):
+        """
+        A microprocess is named after its module, class and id, as Axon
+        names it (programs print these names); a name keyword is kept.
+        """
+        transformer = PureTransformer()
+        self.assertEqual(transformer.name, "Kamaelia.Util.PureTransformer.PureTransformer_{}".format(
+            transformer.id))
+        self.assertEqual(component(name="mine").name, "mine")
 
     def test_outboxLengthIsTheReceivers(self):
         """
@@ -240,6 +258,59 @@ class ComponentTests(unittest.TestCase):
         forever.stop()
         self.assertTrue(forever._isStopped())
         return forever.whenDone()
+
+    def test_stopCalledWhenMainEnds(self):
+        """
+        As Axon's scheduler does, a microprocess whose main ends (returning,
+        or with a RuntimeError) has its stop() called, once; one stopped
+        from outside, or one that fails, is not stopped again.
+        """
+        class Stoppable(component):
+            def __init__(self, end):
+                super().__init__()
+                self.end, self.stops = end, []
+
+            def main(self):
+                yield 1
+                if self.end == "returns":
+                    return
+                if self.end != "forever":
+                    raise self.end
+                while True:
+                    self.pause()
+                    yield 1
+
+            def stop(self):
+                self.stops.append(self.end)
+                super().stop()
+
+        def stopsOnce(_, stoppable):
+            self.assertEqual(stoppable.stops, [stoppable.end])
+
+        returns, runtimeError = Stoppable("returns"), Stoppable(RuntimeError("at shutdown"))
+        stoppedFromOutside, fails = Stoppable("forever").activate(), Stoppable(ValueError("fails"))
+        stoppedFromOutside.stop()
+        done = [runGraph(returns).addCallback(stopsOnce, returns),
+                runGraph(runtimeError).addCallback(stopsOnce, runtimeError),
+                stoppedFromOutside.whenDone().addCallback(stopsOnce, stoppedFromOutside),
+                self.assertFailure(runGraph(fails), ValueError).addCallback(
+                    lambda _: (self.flushLoggedErrors(ValueError), self.assertEqual(fails.stops, [])))]
+        return defer.gatherResults(done)
+
+    def test_scheduledRootsStopTheRest(self):
+        """
+        What the scheduler's shutdown starts from is the microprocesses
+        that are no other's child, so that each is asked and stopped once.
+        """
+        from Axon.Scheduler import _Watcher, scheduler
+        tracked = scheduler()
+        parent, child, other = component(), component(), component()
+        parent.addChildren(child)
+        for mprocess in (child, parent, other):
+            mprocess.activate(tracked)
+        self.assertEqual(_Watcher(tracked).childComponents(), [parent, other])
+        tracked.stop()
+        return defer.gatherResults([mprocess.whenDone() for mprocess in (parent, child, other)])
 
     def test_schedulerTimeIsTheReactors(self):
         clock = Clock()
@@ -414,6 +485,30 @@ class KamaeliaComponentTests(unittest.TestCase):
             recorder.inboxes["control"].deliver(producerFinished())
         yield defer.gatherResults([splitter.whenDone(), a.whenDone(), b.whenDone()])
 
+    @defer.inlineCallbacks
+    def test_serverCoreReleasesItsPort(self):
+        """
+        Kamaelia's TCPServer closes its listening socket in stop(), which
+        Axon's scheduler calls when its main ends: once a ServerCore has
+        been shut down, its port can be listened on again (with
+        SO_REUSEADDR, as Kamaelia's servers do: connections that ended may
+        linger in TIME_WAIT).
+        """
+        port = freePort()
+        server = ServerCore(protocol=EchoProtocol, port=port).activate()
+        selector = Selector.getSelectorServices()[0][0]
+        exchange = Exchange(b"hello\n")
+        yield connectOnceListening(port, exchange)
+        self.assertEqual((yield exchange.done), b"hello\n")
+        askToStop(server)
+        yield defer.gatherResults([server.whenDone(), server.server.whenDone(), selector.whenDone()])
+        self.assertIsNone(server.server.listener)
+        probe = socket.socket()
+        self.addCleanup(probe.close)
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind(("127.0.0.1", port))
+        probe.listen(1)
+
     def test_introspector(self):
         """
         The Introspector reports itself and a linked component.
@@ -480,6 +575,29 @@ upper.put(producerFinished(), "control")
 """
 
 
+SINGLE_SERVER = """\
+import sys
+from Axon.Component import component
+from Kamaelia.Chassis.Pipeline import Pipeline
+from Kamaelia.Internet.SingleServer import SingleServer
+from kamaelia_twisted.core.runtime import Runtime
+
+Runtime.stopGrace = 0.2
+
+class Ready(component):
+    def main(self):
+        print("ready", flush=True)
+        while True:
+            self.pause()
+            yield 1
+
+try:
+    Pipeline(Ready(), SingleServer(port=int(sys.argv[1]))).run()
+except KeyboardInterrupt:
+    print("KeyboardInterrupt", flush=True)
+"""
+
+
 class RunnerTests(unittest.TestCase):
     """
     C{python -m kamaelia_twisted.axon SCRIPT}, in a subprocess.
@@ -516,6 +634,43 @@ class RunnerTests(unittest.TestCase):
             self.assertIn(b"asked to fail", err)
 
         return self.runScript(self.script(PROGRAM), "fail").addCallback(check)
+
+    def test_runTwice(self):
+        """
+        A program that runs its components twice (as some of Kamaelia's
+        examples do) gets what the first run did, then an error that says
+        why the second cannot run.
+        """
+        source = PROGRAM.replace('if __name__ == "__main__":', 'for run in range(2):')
+
+        def check(result):
+            out, err, code = result
+            self.assertEqual((out, code), (b"HELLO\n", 1), err)
+            self.assertIn(b"ReactorNotRestartable: the program ran its components already", err)
+
+        return self.runScript(self.script(source), "hello").addCallback(check)
+
+    def test_traceAllSendsAndRecvs(self):
+        """
+        Axon's switches Axon.Component.TraceAllSends and TraceAllRecvs make
+        each component print what it sends and receives, as Axon's do.
+        """
+        source = PROGRAM.replace("import helper", "import helper\nimport Axon\n"
+                                 "Axon.Component.TraceAllSends = Axon.Component.TraceAllRecvs = True")
+
+        def check(result):
+            out, err, code = result
+            self.assertEqual(code, 0, err)
+            lines = out.decode().splitlines()
+            self.assertIn("HELLO", lines)
+            for trace in [r"SEND: \d+ DataSource_\d+ 'outbox' : hello",
+                          r"RECV: \d+ PureTransformer_\d+ 'inbox' : hello",
+                          r"SEND: \d+ PureTransformer_\d+ 'outbox' : HELLO",
+                          r"RECV: \d+ ConsoleEchoer_\d+ 'inbox' : HELLO",
+                          r"SEND: \d+ DataSource_\d+ 'signal' : producerFinished"]:
+                self.assertTrue([line for line in lines if re.match(trace, line)], (trace, lines))
+
+        return self.runScript(self.script(source), "hello").addCallback(check)
 
     def test_noSuchScript(self):
         """
@@ -560,6 +715,22 @@ class RunnerTests(unittest.TestCase):
             self.assertIn(b"EOFError", err)
 
         return self.runScript(self.script(CONSOLE), stdin=stdin).addCallback(check)
+
+    @defer.inlineCallbacks
+    def test_interruptedWhenStopRaises(self):
+        """
+        Ctrl-C ends a program whose components ignore shutdown even when
+        one's stop() raises (Kamaelia's SingleServer, with no client yet):
+        the error is logged and run() raises KeyboardInterrupt.
+        """
+        child = spawn(self, ["-m", "kamaelia_twisted.axon", self.script(SINGLE_SERVER), str(freePort())])
+        yield child.whenOutput(b"ready\n")
+        child.transport.signalProcess("INT")
+        self.assertEqual((yield child.ended), 0, child.err)
+        self.assertEqual(child.out, b"ready\nKeyboardInterrupt\n")
+        self.assertRegex(child.err, rb"SingleServer_\d+.s stop\(\) failed")
+
+    test_interruptedWhenStopRaises.timeout = 30
 
     def test_backgroundAndHandle(self):
         def check(result):

@@ -16,6 +16,7 @@ from twisted.trial import unittest
 from kamaelia_twisted import Backplane, Component, Graphline, Pipeline, PublishTo, SubscribeTo
 from kamaelia_twisted.core.component import ComponentStopped
 from kamaelia_twisted.core.runtime import Runtime
+from kamaelia_twisted.core.shutdown import shutDown
 from kamaelia_twisted.net import TCPClient
 from kamaelia_twisted.util import Collect, DataSource
 
@@ -126,6 +127,28 @@ class FailureTests(unittest.TestCase):
         self.flushLoggedErrors(ComponentStopped)
         d = self.assertFailure(graph.whenDone(), ValueError)
         return d.addCallback(lambda _: self.assertEqual(len(self.flushLoggedErrors(ValueError)), 1))
+
+
+    def test_stopThatRaises(self):
+        """
+        A component whose stop() raises when the last stage ends it is
+        ended all the same, its error logged, and the shutdown completes.
+        """
+        class BadStop(Stubborn):
+            def stop(self):
+                raise ValueError("stop failed")
+
+        clock, bad, stubborn = Clock(), BadStop(), Stubborn()
+        graph = Graphline(BAD=bad, STUBBORN=stubborn, reactor=clock).activate()
+        clock.advance(0)
+        done = shutDown([graph], 1.0, clock)
+        clock.advance(1.0)
+        clock.advance(1.0)
+        clock.advance(0)
+        self.assertEqual((bad.isDone(), stubborn.isDone(), graph.isDone()), (True, True, True))
+        self.assertEqual(len(self.flushLoggedErrors(ValueError)), 1)
+        self.flushLoggedErrors(ComponentStopped)
+        return done
 
 
 SCRIPT = """\

@@ -46,6 +46,9 @@ from .util import removeAll
 
 _popleft = deque.popleft
 
+TraceAllSends = False  # set before components are made: they print each message sent (Axon's switch)
+TraceAllRecvs = False  # ... or received
+
 __all__ = ["component", "scheduler", "linkage", "newComponent", "producerFinished", "shutdown",
            "shutdownMicroprocess", "WaitComplete"]
 
@@ -67,6 +70,10 @@ class component(microprocess):
         self._callOnCloseDown = []
         super().__init__(*args, **argd)
         self.postoffice = postoffice("component :" + self.name)
+        if TraceAllSends:
+            self.send = _tracedSend(self.send, self)
+        if TraceAllRecvs:
+            self.recv = _tracedRecv(self.recv, self)
 
     def __str__(self):
         return "Component {} [ inboxes : {} outboxes : {}".format(self.name, self.inboxes, self.outboxes)
@@ -130,7 +137,7 @@ class component(microprocess):
         """
         box = self.inboxes[boxname]
         waiting = len(box.messages)
-        if waiting > 1 and box.size is None and box.capacity is None:
+        if waiting > 1 and box.size is None and box.capacity is None and "recv" not in self.__dict__:
             # No sender waits for space in an unbounded box: take those waiting without a call each.
             return chain(map(_popleft, repeat(box.messages, waiting)), self._takeEach(box, boxname))
         return self._takeEach(box, boxname)
@@ -183,3 +190,26 @@ class component(microprocess):
         Put C{message} in inbox C{boxname} from outside.
         """
         self.inboxes[boxname].deliver(message)
+
+
+def _tracedSend(send, owner):
+    def tracedSend(message, boxname="outbox"):
+        _trace("SEND", message, owner, boxname)
+        return send(message, boxname)
+    return tracedSend
+
+
+def _tracedRecv(recv, owner):
+    def tracedRecv(boxname="inbox"):
+        message = recv(boxname)
+        _trace("RECV", message, owner, boxname)
+        return message
+    return tracedRecv
+
+
+def _trace(verb, message, owner, boxname):
+    """
+    Print a message sent or received as Axon's traces do:
+    C{SEND: id(message) Class_id 'box' : message}.
+    """
+    print("{}: {} {} '{}' : {}".format(verb, id(message), owner.name.rpartition(".")[2], boxname, message))

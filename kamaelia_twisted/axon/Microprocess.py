@@ -11,7 +11,9 @@ our core components. Axon's generators may yield:
 
 A C{RuntimeError} that ends C{main} ends the microprocess normally, with a
 warning logged, as Axon takes it (Kamaelia's code on Python 3 raises some at
-shutdown); any other exception ends it as failed. For example::
+shutdown); any other exception ends it as failed. When C{main} ends
+normally, its C{stop()} is called, as Axon's scheduler does, unless it was
+called already (Kamaelia's C{TCPServer} closes its socket there). For example::
 
     from kamaelia_twisted.axon.Ipc import WaitComplete
     from kamaelia_twisted.axon.Microprocess import microprocess
@@ -55,6 +57,7 @@ class microprocess(Component):
 
     @cvar schedulerClass: the class whose C{run} scheduler activates it.
     @ivar id: a unique number.
+    @ivar name: module, class and C{id}, as Axon names it; assignable.
     @ivar scheduler: the Axon L{scheduler} it was activated on.
     @ivar tracker: the tracker it uses to find services.
     """
@@ -73,6 +76,8 @@ class microprocess(Component):
         super().__init__()
         self.__dict__.update(argd)  # and over the core's own defaults
         self.id = numId()
+        if "name" in argd:
+            self.name = argd["name"]
         self.init = 1
         self.scheduler = None
         self.tracker = coordinatingassistanttracker.getcat()
@@ -82,6 +87,21 @@ class microprocess(Component):
         for box in list(self.inboxes.values()) + list(self.outboxes.values()):
             asPostbox(box)
         self.whenDone().addBoth(self._closeDown)
+
+    @property
+    def name(self):
+        """
+        Axon's name: module, class and id (C{"__main__.Producer_3"}), unless assigned.
+        """
+        name = self._name
+        if type(name) is int:
+            kind = type(self)
+            return "{}.{}_{}".format(kind.__module__, kind.__name__, self.id)
+        return name
+
+    @name.setter
+    def name(self, name):
+        self._name = name
 
     @classmethod
     def setSchedulerClass(cls, newSchedulerClass):
@@ -135,7 +155,7 @@ class microprocess(Component):
                         raise
                     self.log.warn("{name} ended with {error!r}, which Axon takes as an exit", name=self.name,
                                   error=e)
-                    return
+                    break
                 resume = error = None
                 if value.__class__ is int:  # yield 1, most steps: no isinstance (Deferred's is slow)
                     value = None
@@ -152,6 +172,8 @@ class microprocess(Component):
                     resume = yield value
                 except Exception as e:
                     error = e
+            if not self._stopRequested:
+                self.stop()  # Axon's scheduler stops what ends: an overridden stop() tidies up
         finally:
             for generator in reversed(stack):
                 generator.close()

@@ -25,6 +25,7 @@ that what is under way reaches its destination.
 
 import threading
 
+from twisted.internet.error import ReactorNotRestartable
 from twisted.python.failure import Failure
 
 from ..core.component import Component
@@ -126,7 +127,12 @@ class scheduler(object):
         installs no signal handlers.
 
         @raise Exception: what the first failed microprocess raised.
+        @raise ReactorNotRestartable: if the reactor has run already (it
+            runs once per process).
         """
+        if getattr(self.reactor, "_startedBefore", False):
+            raise ReactorNotRestartable("the program ran its components already, and Twisted's reactor runs once "
+                                        "per process: activate() them all, then run once")
         watcher = self._watcher = _Watcher(self, reactor=self.reactor)
         if threading.current_thread() is threading.main_thread():
             return watcher.run()
@@ -147,7 +153,13 @@ class _Watcher(Component):
         self._tracked = scheduler
 
     def childComponents(self):
-        return self._tracked.listAllThreads()
+        """
+        The microprocesses that are not another's child: the stages of
+        stopping reach the others through them, and stop each once.
+        """
+        threads = self._tracked.listAllThreads()
+        children = {child for mprocess in threads for child in mprocess.childComponents()}
+        return [mprocess for mprocess in threads if mprocess not in children]
 
     def main(self):
         tracked = self._tracked

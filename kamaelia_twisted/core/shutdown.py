@@ -4,7 +4,8 @@ Stopping components in an orderly way: ask, wait, then insist.
 L{askToStop} delivers L{shutdownMicroprocess} to a component's C{control}
 inbox. L{shutDown} stops a set of graphs in three stages, each given C{grace}
 seconds: the graphs are asked to stop; then each of their unfinished
-components is asked; then what is left is ended with C{Component.stop}::
+components is asked; then what is left is ended with C{Component.stop} (a
+component whose C{stop} override raises is logged and ended all the same)::
 
     from twisted.internet.task import Clock
     from kamaelia_twisted.core.shutdown import shutDown
@@ -91,7 +92,16 @@ def _stopEach(graphs, log):
     log.error("graph {graphs} is still running; stopping {left} by force",
               graphs=_names(graphs), left=_names(left))
     for component in reversed(left):
-        component.stop()
+        try:
+            component.stop()
+        except Exception:
+            log.failure("{name}'s stop() failed; ending it all the same", name=component.name)
+            _endNow(component)
+
+
+def _endNow(component):
+    from .component import Component  # it imports this module, through the runtime
+    Component.stop(component)
 
 
 def _unfinished(graphs):
