@@ -128,7 +128,6 @@ class FailureTests(unittest.TestCase):
         d = self.assertFailure(graph.whenDone(), ValueError)
         return d.addCallback(lambda _: self.assertEqual(len(self.flushLoggedErrors(ValueError)), 1))
 
-
     def test_stopThatRaises(self):
         """
         A component whose stop() raises when the last stage ends it is
