@@ -238,6 +238,57 @@ class RunTests(unittest.TestCase):
         self.assertIn(b"stopping Worker_1 by force", child.err)
 
     @defer.inlineCallbacks
+    def signalledTwice(self, first, second):
+        """
+        Signal a program whose component ignores shutdown, with a stop
+        grace of ten minutes, once, then again once it has been asked.
+        """
+        child = self.start("""\
+            Runtime.stopGrace = 600
+
+
+            class Stubborn(Component):
+                def main(self):
+                    print("ready", flush=True)
+                    while True:
+                        if self.checkShutdown():
+                            print("asked", flush=True)
+                        self.pause()
+                        yield 1
+
+            graph = Stubborn()
+            """)
+        yield child.whenOutput(b"ready\n")
+        child.transport.signalProcess(first)
+        yield child.whenOutput(b"asked\n")
+        child.transport.signalProcess(second)
+        code = yield child.ended
+        self.assertIn(b"stopping Stubborn_1 by force", child.err)
+        self.assertNotIn(b"Traceback", child.err)
+        return child, code
+
+    @defer.inlineCallbacks
+    def test_secondCtrlC(self):
+        """
+        A second Ctrl-C while the graph is being stopped ends what is left
+        of it at once, without waiting for the stages of stopping.
+        """
+        child, code = yield self.signalledTwice("INT", "INT")
+        self.assertEqual((child.out, code), (b"ready\nasked\nKeyboardInterrupt\n", 130))
+
+    test_secondCtrlC.timeout = 60
+
+    @defer.inlineCallbacks
+    def test_secondSigterm(self):
+        """
+        So does a second SIGTERM; the status is the first signal's.
+        """
+        child, code = yield self.signalledTwice("TERM", "TERM")
+        self.assertEqual((child.out, code), (b"ready\nasked\n", 128 + signal.SIGTERM))
+
+    test_secondSigterm.timeout = 60
+
+    @defer.inlineCallbacks
     def test_failureEndsTheProgram(self):
         """
         A failure ends the program: the rest of the graph is stopped (a

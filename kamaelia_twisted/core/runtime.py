@@ -31,7 +31,7 @@ from twisted.logger import (FilteringLogObserver, LogLevel, LogLevelFilterPredic
 from twisted.python.failure import Failure
 
 from .scheduler import Scheduler
-from .shutdown import shutDown
+from .shutdown import shutDown, stopByForce
 
 
 class Runtime:
@@ -103,7 +103,8 @@ class Runtime:
 
         When the reactor is asked to stop before that (Ctrl-C, SIGTERM,
         C{reactor.stop()}), the component is stopped in stages (see
-        L{shutDown}, with L{stopGrace}) before the reactor stops.
+        L{shutDown}, with L{stopGrace}) before the reactor stops; a second
+        Ctrl-C or SIGTERM meanwhile ends what is left of it at once.
 
         @return: C{main}'s return value.
         @raise KeyboardInterrupt: on SIGINT.
@@ -125,13 +126,41 @@ class Runtime:
 
         def stopping():
             if not component.isDone():
+                restore.append(_onSecondSignal(reactor, lambda: stopByForce([component])))
                 return shutDown([component], self.stopGrace, reactor)
 
         component._raisesFailure = True  # raised below, so not logged as well
         reactor.addSystemEventTrigger("before", "shutdown", stopping)
         reactor.callWhenRunning(lambda: component.activate().whenDone().addBoth(ended))
-        reactor.run()
+        restore = []
+        try:
+            reactor.run()
+        finally:
+            for undo in restore:
+                undo()
         return _outcome(getattr(reactor, "_exitSignal", None), outcome)
+
+
+def _onSecondSignal(reactor, force):
+    """
+    Where the reactor handles SIGINT and SIGTERM (it asks itself to stop),
+    have them call C{force} in the reactor thread instead: the reactor is
+    stopping already.
+
+    @return: a function that gives the reactor its handlers back.
+    """
+    replaced = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        handler = signal.getsignal(signum)
+        if getattr(handler, "__self__", None) is reactor:
+            replaced[signum] = handler
+            signal.signal(signum, lambda signum, frame: reactor.callFromThread(force))
+
+    def restore():
+        for signum, handler in replaced.items():
+            signal.signal(signum, handler)
+
+    return restore
 
 
 def _outcome(signum, outcome):

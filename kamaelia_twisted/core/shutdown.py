@@ -75,7 +75,7 @@ def shutDown(graphs, grace, clock, sender=None, log=log):
     asked = [askToStop(graph, sender) for graph in graphs]
     first = grace if any(asked) else 0
     stages = [clock.callLater(first, _askEach, graphs, grace, sender, log),
-              clock.callLater(first + grace, _stopEach, graphs, log)]
+              clock.callLater(first + grace, stopByForce, graphs, log)]
     return done.addBoth(_cancel, stages)
 
 
@@ -87,8 +87,15 @@ def _askEach(graphs, grace, sender, log):
         askToStop(component, sender)
 
 
-def _stopEach(graphs, log):
+def stopByForce(graphs, log=log):
+    """
+    End what is left of C{graphs} now with C{Component.stop}, deepest first,
+    naming it in an error logged: L{shutDown}'s last stage, for when there is
+    no more time to wait (as a second Ctrl-C says).
+    """
     left = _unfinished(graphs)
+    if not left:
+        return
     log.error("graph {graphs} is still running; stopping {left} by force",
               graphs=_names(graphs), left=_names(left))
     for component in reversed(left):
