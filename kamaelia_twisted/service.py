@@ -20,6 +20,7 @@ from twisted.logger import Logger
 from twisted.python.failure import Failure
 
 from .core.component import Component
+from .core.runtime import Runtime
 from .core.shutdown import shutDown
 
 
@@ -121,7 +122,9 @@ class GraphService(Service):
     def stopService(self):
         """
         Stop the graph in stages (see L{shutDown}, each stage
-        C{stopTimeout} seconds).
+        C{stopTimeout} seconds); meanwhile a second Ctrl-C or SIGTERM to a
+        reactor that handles them (as under C{twistd}) ends what is left of
+        the graph at once (see L{Runtime.hurryOnSignal}).
 
         @return: a L{Deferred<twisted.internet.defer.Deferred>} that fires once the graph has ended.
         """
@@ -130,7 +133,14 @@ class GraphService(Service):
         if graph is None or graph.isDone():
             return succeed(None)
         self._stopping = True
-        return shutDown([graph], self.stopTimeout, self._clock(), self, self.log)
+        clock = self._clock()
+        undo = Runtime.of(clock).hurryOnSignal([graph])
+        return shutDown([graph], self.stopTimeout, clock, self, self.log).addBoth(_after, undo)
 
     def _clock(self):
         return self._reactor or self.graph.reactor
+
+
+def _after(result, undo):
+    undo()
+    return result

@@ -89,6 +89,60 @@ class RuntimeTests(unittest.TestCase):
         self.assertFalse(again.isDone())
 
 
+class SignalledClock(Clock):
+    """
+    A clock whose C{sigTerm} stands for a reactor's SIGTERM handler; what it
+    is given from other threads runs at once.
+    """
+
+    def sigTerm(self, signum, frame):
+        pass
+
+    def callFromThread(self, f, *args):
+        f(*args)
+
+
+class HurryTests(unittest.TestCase):
+    """
+    L{Runtime.hurryOnSignal}: a further signal to a stopping reactor.
+    """
+
+    def setUp(self):
+        self.clock = SignalledClock()
+        previous = signal.signal(signal.SIGTERM, self.clock.sigTerm)
+        self.addCleanup(signal.signal, signal.SIGTERM, previous)
+        self.runtime = Runtime.of(self.clock)
+
+    def test_signalStopsEachHurriedGraph(self):
+        """
+        While graphs are hurried, the reactor's handler is replaced by one
+        that ends them by force; once each is undone, the reactor's is back.
+        """
+        first, second = Stubborn(reactor=self.clock).activate(), Stubborn(reactor=self.clock).activate()
+        undoFirst = self.runtime.hurryOnSignal([first])
+        undoSecond = self.runtime.hurryOnSignal([second])
+        handler = signal.getsignal(signal.SIGTERM)
+        self.assertNotEqual(handler, self.clock.sigTerm)
+        handler(signal.SIGTERM, None)
+        self.clock.advance(0)
+        self.assertEqual((first.isDone(), second.isDone()), (True, True))
+        self.flushLoggedErrors(ComponentStopped)
+        undoFirst()
+        self.assertEqual(signal.getsignal(signal.SIGTERM), handler)
+        undoSecond()
+        self.assertEqual(signal.getsignal(signal.SIGTERM), self.clock.sigTerm)
+
+    def test_othersHandlersKept(self):
+        """
+        A handler that is not the reactor's (the reactor does not handle the
+        signal) is left alone.
+        """
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        undo = self.runtime.hurryOnSignal([Stubborn(reactor=self.clock).activate()])
+        self.assertEqual(signal.getsignal(signal.SIGTERM), signal.SIG_DFL)
+        undo()
+
+
 class KeywordTests(unittest.TestCase):
     def test_unknownKeyword(self):
         """

@@ -28,6 +28,7 @@ from kamaelia_twisted.apps.vorbis import vorbisServer
 from kamaelia_twisted.media import SAMPLE
 from kamaelia_twisted.net import SimpleServer, TCPClient
 
+from .children import spawn
 from .nethelpers import Recorder, freePort
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -52,6 +53,20 @@ class Job(Component):
 
 def makeGraph(fail):
     return Job(fail)
+"""
+
+STUBBORN = """
+from kamaelia_twisted import Component
+
+
+class Stubborn(Component):
+    def main(self):
+        print("ready", flush=True)
+        while True:
+            if self.checkShutdown():
+                print("asked", flush=True)
+            self.pause()
+            yield 1
 """
 
 
@@ -474,6 +489,29 @@ class ExitStatusTests(unittest.TestCase):
         self.assertRegex(output, r"graph Job_\d+ has finished")
         result = yield runTwistd("--exit-when-done", "--graph", path + ":makeGraph", "--arg", "fail=yes")
         self.assertFailed(result, "the job went wrong")
+
+    @defer.inlineCallbacks
+    def test_secondSignal(self):
+        """
+        A second SIGTERM (or Ctrl-C) while a graph that ignores shutdown is
+        being stopped ends it at once, not after the stages of stopping.
+        """
+        path = os.path.abspath(self.mktemp()) + ".py"
+        with open(path, "w") as f:
+            f.write(STUBBORN)
+        child = spawn(self, twistdArguments("--stop-timeout", "600", "--graph", path + ":Stubborn")[1:],
+                      env=twistdEnvironment())
+        yield child.whenOutput(b"ready")
+        child.transport.signalProcess("TERM")
+        yield child.whenOutput(b"asked")
+        child.transport.signalProcess("TERM")
+        yield child.ended
+        self.assertRegex(child.out, rb"stopping Stubborn_\d+ by force")
+        self.assertIn(b"Server Shut Down.", child.out)
+        self.assertNotIn(b"Traceback", child.out + child.err)
+
+    test_secondSignal.timeout = 60
+
 
 
 def tacFromDoc():

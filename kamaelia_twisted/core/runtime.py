@@ -58,6 +58,8 @@ class Runtime:
         self.shared = {}
         self.roots = None
         self._watchers = 0
+        self._hurried = []  # what the next signal stops at once (see hurryOnSignal)
+        self._signalHandlers = {}  # the reactor's, while ours replace them
 
     @classmethod
     def of(cls, reactor):
@@ -76,6 +78,42 @@ class Runtime:
         The reactor of this runtime.
         """
         return self._reactor()
+
+    def hurryOnSignal(self, graphs):
+        """
+        While the reactor stops (from the C{"before", "shutdown"} event on),
+        have a further SIGINT or SIGTERM end what is left of C{graphs} at once
+        (L{stopByForce}, the last stage of L{shutDown}) rather than ask the
+        reactor to stop again, for a user who will not wait: a second
+        Ctrl-C. Only where the reactor handles those signals itself.
+
+        @return: a function that undoes this; once every such call is undone,
+            the reactor's own handlers are back.
+        """
+        entry = list(graphs)
+        self._hurried.append(entry)
+        if not self._signalHandlers:
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                handler = signal.getsignal(signum)
+                if getattr(handler, "__self__", None) is self.reactor:
+                    self._signalHandlers[signum] = handler
+                    signal.signal(signum, self._signalled)
+
+        def undo():
+            self._hurried.remove(entry)
+            if not self._hurried:
+                handlers, self._signalHandlers = self._signalHandlers, {}
+                for signum, handler in handlers.items():
+                    signal.signal(signum, handler)
+
+        return undo
+
+    def _signalled(self, signum, frame):
+        self.reactor.callFromThread(self._hurry)
+
+    def _hurry(self):
+        for graphs in list(self._hurried):
+            stopByForce(graphs)
 
     def watchRoots(self, found=()):
         """
@@ -126,41 +164,19 @@ class Runtime:
 
         def stopping():
             if not component.isDone():
-                restore.append(_onSecondSignal(reactor, lambda: stopByForce([component])))
+                undo.append(self.hurryOnSignal([component]))
                 return shutDown([component], self.stopGrace, reactor)
 
         component._raisesFailure = True  # raised below, so not logged as well
         reactor.addSystemEventTrigger("before", "shutdown", stopping)
         reactor.callWhenRunning(lambda: component.activate().whenDone().addBoth(ended))
-        restore = []
+        undo = []
         try:
             reactor.run()
         finally:
-            for undo in restore:
-                undo()
+            for hurried in undo:
+                hurried()
         return _outcome(getattr(reactor, "_exitSignal", None), outcome)
-
-
-def _onSecondSignal(reactor, force):
-    """
-    Where the reactor handles SIGINT and SIGTERM (it asks itself to stop),
-    have them call C{force} in the reactor thread instead: the reactor is
-    stopping already.
-
-    @return: a function that gives the reactor its handlers back.
-    """
-    replaced = {}
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        handler = signal.getsignal(signum)
-        if getattr(handler, "__self__", None) is reactor:
-            replaced[signum] = handler
-            signal.signal(signum, lambda signum, frame: reactor.callFromThread(force))
-
-    def restore():
-        for signum, handler in replaced.items():
-            signal.signal(signum, handler)
-
-    return restore
 
 
 def _outcome(signum, outcome):
