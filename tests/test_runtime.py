@@ -298,18 +298,9 @@ class RunTests(unittest.TestCase):
         grace of ten minutes, once, then again once it has been asked.
         """
         child = self.start("""\
+            from tests.stubborn import Stubborn
+
             Runtime.stopGrace = 600
-
-
-            class Stubborn(Component):
-                def main(self):
-                    print("ready", flush=True)
-                    while True:
-                        if self.checkShutdown():
-                            print("asked", flush=True)
-                        self.pause()
-                        yield 1
-
             graph = Stubborn()
             """)
         yield child.whenOutput(b"ready\n")

@@ -55,20 +55,6 @@ def makeGraph(fail):
     return Job(fail)
 """
 
-STUBBORN = """
-from kamaelia_twisted import Component
-
-
-class Stubborn(Component):
-    def main(self):
-        print("ready", flush=True)
-        while True:
-            if self.checkShutdown():
-                print("asked", flush=True)
-            self.pause()
-            yield 1
-"""
-
 
 def twistdEnvironment(**changes):
     return dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT] + sys.path), PYGAME_HIDE_SUPPORT_PROMPT="1",
@@ -496,10 +482,7 @@ class ExitStatusTests(unittest.TestCase):
         A second SIGTERM (or Ctrl-C) while a graph that ignores shutdown is
         being stopped ends it at once, not after the stages of stopping.
         """
-        path = os.path.abspath(self.mktemp()) + ".py"
-        with open(path, "w") as f:
-            f.write(STUBBORN)
-        child = spawn(self, twistdArguments("--stop-timeout", "600", "--graph", path + ":Stubborn")[1:],
+        child = spawn(self, twistdArguments("--stop-timeout", "600", "--graph", "tests.stubborn:Stubborn")[1:],
                       env=twistdEnvironment())
         yield child.whenOutput(b"ready")
         child.transport.signalProcess("TERM")
