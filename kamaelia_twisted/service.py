@@ -92,6 +92,9 @@ class GraphService(Service):
             graph._raisesFailure = True  # reported by graphFailed alone
         self.log.info("running graph {graph}", graph=graph.name)
         graph.activate().whenDone().addBoth(self._ended, graph)
+        clock = self._clock()
+        if hasattr(clock, "callWhenRunning"):  # a reactor, not a Clock
+            clock.callWhenRunning(Runtime.of(clock).watchSignals)
 
     def _ended(self, result, graph):
         if graph is not self.graph:
@@ -124,7 +127,7 @@ class GraphService(Service):
         Stop the graph in stages (see L{shutDown}, each stage
         C{stopTimeout} seconds); meanwhile a second Ctrl-C or SIGTERM to a
         reactor that handles them (as under C{twistd}) ends what is left of
-        the graph at once (see L{Runtime.hurryOnSignal}).
+        the graph at once (see L{Runtime.watchSignals}).
 
         @return: a L{Deferred<twisted.internet.defer.Deferred>} that fires once the graph has ended.
         """

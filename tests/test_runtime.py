@@ -91,12 +91,16 @@ class RuntimeTests(unittest.TestCase):
 
 class SignalledClock(Clock):
     """
-    A clock whose C{sigTerm} stands for a reactor's SIGTERM handler; what it
-    is given from other threads runs at once.
+    A clock whose C{sigTerm} stands for a reactor's SIGTERM handler (it
+    notes the signal); what it is given from other threads runs at once.
     """
 
+    def __init__(self):
+        Clock.__init__(self)
+        self.signalled = []
+
     def sigTerm(self, signum, frame):
-        pass
+        self.signalled.append(signum)
 
     def callFromThread(self, f, *args):
         f(*args)
@@ -112,25 +116,50 @@ class HurryTests(unittest.TestCase):
         previous = signal.signal(signal.SIGTERM, self.clock.sigTerm)
         self.addCleanup(signal.signal, signal.SIGTERM, previous)
         self.runtime = Runtime.of(self.clock)
+        self.addCleanup(self.runtime._unwatchSignals)
+
+    def test_firstSignalToTheReactor(self):
+        """
+        Once watched, the first signal goes to the reactor's own handler
+        (which asks it to stop); a second ends at once the graphs that are
+        then being stopped.
+        """
+        seen = self.clock.signalled
+        self.runtime.watchSignals()
+        handler = signal.getsignal(signal.SIGTERM)
+        handler(signal.SIGTERM, None)
+        self.assertEqual(seen, [signal.SIGTERM])
+        graph = Stubborn(reactor=self.clock).activate()
+        self.runtime.hurryOnSignal([graph])
+        self.assertFalse(graph.isDone())
+        handler(signal.SIGTERM, None)
+        self.assertEqual((seen, graph.isDone()), ([signal.SIGTERM], True))
+        self.flushLoggedErrors(ComponentStopped)
 
     def test_signalStopsEachHurriedGraph(self):
         """
-        While graphs are hurried, the reactor's handler is replaced by one
-        that ends them by force; once each is undone, the reactor's is back.
+        A signal while graphs are being stopped ends each of them at once.
         """
         first, second = Stubborn(reactor=self.clock).activate(), Stubborn(reactor=self.clock).activate()
-        undoFirst = self.runtime.hurryOnSignal([first])
-        undoSecond = self.runtime.hurryOnSignal([second])
-        handler = signal.getsignal(signal.SIGTERM)
-        self.assertNotEqual(handler, self.clock.sigTerm)
-        handler(signal.SIGTERM, None)
-        self.clock.advance(0)
+        self.runtime.hurryOnSignal([first])
+        self.runtime.hurryOnSignal([second])
+        signal.getsignal(signal.SIGTERM)(signal.SIGTERM, None)
         self.assertEqual((first.isDone(), second.isDone()), (True, True))
         self.flushLoggedErrors(ComponentStopped)
-        undoFirst()
-        self.assertEqual(signal.getsignal(signal.SIGTERM), handler)
-        undoSecond()
-        self.assertEqual(signal.getsignal(signal.SIGTERM), self.clock.sigTerm)
+
+    def test_signalBeforeStopping(self):
+        """
+        Graphs whose stopping begins after a second signal came (the reactor
+        had not yet begun to stop) end at once.
+        """
+        self.runtime.watchSignals()
+        handler = signal.getsignal(signal.SIGTERM)
+        handler(signal.SIGTERM, None)
+        handler(signal.SIGTERM, None)
+        graph = Stubborn(reactor=self.clock).activate()
+        self.runtime.hurryOnSignal([graph])
+        self.assertTrue(graph.isDone())
+        self.flushLoggedErrors(ComponentStopped)
 
     def test_othersHandlersKept(self):
         """
@@ -138,9 +167,9 @@ class HurryTests(unittest.TestCase):
         signal) is left alone.
         """
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        undo = self.runtime.hurryOnSignal([Stubborn(reactor=self.clock).activate()])
+        self.runtime.watchSignals()
+        self.runtime.hurryOnSignal([Stubborn(reactor=self.clock).activate()])
         self.assertEqual(signal.getsignal(signal.SIGTERM), signal.SIG_DFL)
-        undo()
 
 
 class KeywordTests(unittest.TestCase):
@@ -292,10 +321,11 @@ class RunTests(unittest.TestCase):
         self.assertIn(b"stopping Worker_1 by force", child.err)
 
     @defer.inlineCallbacks
-    def signalledTwice(self, first, second):
+    def signalledTwice(self, first, second, wait=True):
         """
         Signal a program whose component ignores shutdown, with a stop
-        grace of ten minutes, once, then again once it has been asked.
+        grace of ten minutes, once, then again once it has been asked (or,
+        without C{wait}, at once).
         """
         child = self.start("""\
             from tests.stubborn import Stubborn
@@ -305,7 +335,8 @@ class RunTests(unittest.TestCase):
             """)
         yield child.whenOutput(b"ready\n")
         child.transport.signalProcess(first)
-        yield child.whenOutput(b"asked\n")
+        if wait:
+            yield child.whenOutput(b"asked\n")
         child.transport.signalProcess(second)
         code = yield child.ended
         self.assertIn(b"stopping Stubborn_1 by force", child.err)
@@ -332,6 +363,18 @@ class RunTests(unittest.TestCase):
         self.assertEqual((child.out, code), (b"ready\nasked\n", 128 + signal.SIGTERM))
 
     test_secondSigterm.timeout = 60
+
+    @defer.inlineCallbacks
+    def test_signalsAtOnce(self):
+        """
+        A second signal that comes before the reactor has begun to stop
+        (two signals at once; different ones, as two of a kind may arrive
+        as one) ends the graph at once too.
+        """
+        child, code = yield self.signalledTwice("INT", "TERM", wait=False)
+        self.assertEqual(code, 130)
+
+    test_signalsAtOnce.timeout = 60
 
     @defer.inlineCallbacks
     def test_failureEndsTheProgram(self):

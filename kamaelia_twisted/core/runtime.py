@@ -58,8 +58,9 @@ class Runtime:
         self.shared = {}
         self.roots = None
         self._watchers = 0
-        self._hurried = []  # what the next signal stops at once (see hurryOnSignal)
-        self._signalHandlers = {}  # the reactor's, while ours replace them
+        self._hurried = []  # the graphs being stopped, for hurryOnSignal
+        self._signalHandlers = {}  # the reactor's, while ours replace them (watchSignals)
+        self._signalledBefore = self._hurrying = False
 
     @classmethod
     def of(cls, reactor):
@@ -79,41 +80,54 @@ class Runtime:
         """
         return self._reactor()
 
+    def watchSignals(self):
+        """
+        Where the reactor handles SIGINT and SIGTERM itself (once it runs),
+        have them pass through this runtime: the first still asks the reactor
+        to stop, through the reactor's own handler; any later one, or any that
+        comes while graphs are being stopped, ends what is left of them at
+        once (see L{hurryOnSignal}) rather than ask again: a second Ctrl-C,
+        for a user who will not wait. Calling it again does nothing.
+        """
+        if self._signalHandlers:
+            return
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            handler = signal.getsignal(signum)
+            if getattr(handler, "__self__", None) is self.reactor:
+                self._signalHandlers[signum] = handler
+                signal.signal(signum, self._signalled)
+
     def hurryOnSignal(self, graphs):
         """
-        While the reactor stops (from the C{"before", "shutdown"} event on),
-        have a further SIGINT or SIGTERM end what is left of C{graphs} at once
-        (L{stopByForce}, the last stage of L{shutDown}) rather than ask the
-        reactor to stop again, for a user who will not wait: a second
-        Ctrl-C. Only where the reactor handles those signals itself.
+        Have a signal that comes while C{graphs} are being stopped (see
+        L{watchSignals}), or that came already, end what is left of them at
+        once with L{stopByForce}, the last stage of L{shutDown}.
 
-        @return: a function that undoes this; once every such call is undone,
-            the reactor's own handlers are back.
+        @return: a function that undoes this, once they have stopped.
         """
         entry = list(graphs)
         self._hurried.append(entry)
-        if not self._signalHandlers:
-            for signum in (signal.SIGINT, signal.SIGTERM):
-                handler = signal.getsignal(signum)
-                if getattr(handler, "__self__", None) is self.reactor:
-                    self._signalHandlers[signum] = handler
-                    signal.signal(signum, self._signalled)
-
-        def undo():
-            self._hurried.remove(entry)
-            if not self._hurried:
-                handlers, self._signalHandlers = self._signalHandlers, {}
-                for signum, handler in handlers.items():
-                    signal.signal(signum, handler)
-
-        return undo
+        self.watchSignals()
+        if self._hurrying:
+            stopByForce(entry)
+        return lambda: self._hurried.remove(entry)
 
     def _signalled(self, signum, frame):
-        self.reactor.callFromThread(self._hurry)
+        if self._hurried or self._signalledBefore:
+            self._hurrying = True
+            self.reactor.callFromThread(self._hurry)
+        else:
+            self._signalledBefore = True
+            self._signalHandlers[signum](signum, frame)
 
     def _hurry(self):
         for graphs in list(self._hurried):
             stopByForce(graphs)
+
+    def _unwatchSignals(self):
+        handlers, self._signalHandlers = self._signalHandlers, {}
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
 
     def watchRoots(self, found=()):
         """
@@ -169,6 +183,7 @@ class Runtime:
 
         component._raisesFailure = True  # raised below, so not logged as well
         reactor.addSystemEventTrigger("before", "shutdown", stopping)
+        reactor.callWhenRunning(self.watchSignals)
         reactor.callWhenRunning(lambda: component.activate().whenDone().addBoth(ended))
         undo = []
         try:
@@ -176,6 +191,7 @@ class Runtime:
         finally:
             for hurried in undo:
                 hurried()
+            self._unwatchSignals()
         return _outcome(getattr(reactor, "_exitSignal", None), outcome)
 
 
