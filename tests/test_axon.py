@@ -650,6 +650,30 @@ class RunnerTests(unittest.TestCase):
 
         return self.runScript(self.script(source), "hello").addCallback(check)
 
+    def test_runTwiceThreaded(self):
+        """
+        A threaded component whose run() is refused, the reactor having run
+        already, never starts its thread.
+        """
+        source = PROGRAM.replace('if __name__ == "__main__":', """\
+from Axon.ThreadedComponent import threadedcomponent
+
+class Late(threadedcomponent):
+    def main(self):
+        print("LATE", flush=True)
+
+if True:
+    Pipeline(DataSource(["a"]), ConsoleEchoer()).run()
+    Late().run()
+if False:""")
+
+        def check(result):
+            out, err, code = result
+            self.assertEqual((out, code), (b"a", 1), err)
+            self.assertIn(b"ReactorNotRestartable", err)
+
+        return self.runScript(self.script(source)).addCallback(check)
+
     def test_traceAllSendsAndRecvs(self):
         """
         Axon's switches Axon.Component.TraceAllSends and TraceAllRecvs make

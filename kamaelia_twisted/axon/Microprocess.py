@@ -219,6 +219,10 @@ class microprocess(Component):
     def run(self):
         """
         Activate it and run the scheduler until every microprocess has ended.
+
+        @raise ReactorNotRestartable: if the reactor has run already; then
+            it is not activated.
         """
+        self.schedulerClass.run.refuseRerun()
         self.activate()
         self.schedulerClass.run.runThreads()

@@ -118,6 +118,15 @@ class scheduler(object):
         for mprocess in list(self.threads):
             mprocess.stop()
 
+    def refuseRerun(self):
+        """
+        @raise ReactorNotRestartable: if the reactor has run already (it
+            runs once per process), saying so.
+        """
+        if getattr(self.reactor, "_startedBefore", False):
+            raise ReactorNotRestartable("the program ran its components already, and Twisted's reactor runs once "
+                                        "per process: activate() them all, then run once")
+
     def runThreads(self, slowmo=0):
         """
         Run the reactor until every microprocess has ended. In the main
@@ -130,9 +139,7 @@ class scheduler(object):
         @raise ReactorNotRestartable: if the reactor has run already (it
             runs once per process).
         """
-        if getattr(self.reactor, "_startedBefore", False):
-            raise ReactorNotRestartable("the program ran its components already, and Twisted's reactor runs once "
-                                        "per process: activate() them all, then run once")
+        self.refuseRerun()
         watcher = self._watcher = _Watcher(self, reactor=self.reactor)
         if threading.current_thread() is threading.main_thread():
             return watcher.run()
