@@ -21,7 +21,6 @@ from twisted.python.failure import Failure
 
 from .core.component import Component
 from .core.runtime import Runtime
-from .core.shutdown import shutDown
 
 
 def makeGraph(graphFactory, **arguments):
@@ -45,7 +44,8 @@ class GraphService(Service):
     C{stopService}, each of its unfinished components gets
     L{shutdownMicroprocess} on its own C{control} inbox; if it is still
     running C{stopTimeout} seconds later, the service ends the components
-    left with L{Component.stop} and logs which they were (see L{shutDown}).
+    left with L{Component.stop} and logs which they were (see
+    L{shutDown<kamaelia_twisted.core.shutdown.shutDown>}).
 
     @param graph: a component, or a callable returning a new one at each
         start (a component can run only once, so only a callable lets the
@@ -124,7 +124,7 @@ class GraphService(Service):
 
     def stopService(self):
         """
-        Stop the graph in stages (see L{shutDown}, each stage
+        Stop the graph in stages (see L{shutDown<kamaelia_twisted.core.shutdown.shutDown>}, each stage
         C{stopTimeout} seconds); meanwhile a second Ctrl-C or SIGTERM to a
         reactor that handles them (as under C{twistd}) ends what is left of
         the graph at once (see L{Runtime.watchSignals}).
@@ -136,14 +136,7 @@ class GraphService(Service):
         if graph is None or graph.isDone():
             return succeed(None)
         self._stopping = True
-        clock = self._clock()
-        undo = Runtime.of(clock).hurryOnSignal([graph])
-        return shutDown([graph], self.stopTimeout, clock, self, self.log).addBoth(_after, undo)
+        return Runtime.of(self._clock()).stopInStages([graph], self.stopTimeout, self, self.log)
 
     def _clock(self):
         return self._reactor or self.graph.reactor
-
-
-def _after(result, undo):
-    undo()
-    return result

@@ -31,6 +31,7 @@ from twisted.logger import (FilteringLogObserver, LogLevel, LogLevelFilterPredic
 from twisted.python.failure import Failure
 
 from .scheduler import Scheduler
+from .shutdown import log as _stagesLog
 from .shutdown import shutDown, stopByForce
 
 
@@ -112,6 +113,17 @@ class Runtime:
             stopByForce(entry)
         return lambda: self._hurried.remove(entry)
 
+    def stopInStages(self, graphs, grace, sender=None, log=_stagesLog):
+        """
+        Stop C{graphs} with L{shutDown} on this runtime's reactor, a signal
+        meanwhile hurrying them (L{hurryOnSignal}).
+
+        @param log: the L{Logger<twisted.logger.Logger>} for the later stages.
+        @return: L{shutDown}'s L{Deferred<twisted.internet.defer.Deferred>}.
+        """
+        undo = self.hurryOnSignal(graphs)
+        return shutDown(graphs, grace, self.reactor, sender, log).addBoth(_after, undo)
+
     def _signalled(self, signum, frame):
         if self._hurried or self._signalledBefore:
             self._hurrying = True
@@ -178,21 +190,22 @@ class Runtime:
 
         def stopping():
             if not component.isDone():
-                undo.append(self.hurryOnSignal([component]))
-                return shutDown([component], self.stopGrace, reactor)
+                return self.stopInStages([component], self.stopGrace)
 
         component._raisesFailure = True  # raised below, so not logged as well
         reactor.addSystemEventTrigger("before", "shutdown", stopping)
         reactor.callWhenRunning(self.watchSignals)
         reactor.callWhenRunning(lambda: component.activate().whenDone().addBoth(ended))
-        undo = []
         try:
             reactor.run()
         finally:
-            for hurried in undo:
-                hurried()
             self._unwatchSignals()
         return _outcome(getattr(reactor, "_exitSignal", None), outcome)
+
+
+def _after(result, undo):
+    undo()
+    return result
 
 
 def _outcome(signum, outcome):
